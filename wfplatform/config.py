@@ -1,0 +1,137 @@
+"""Configuration options of every wfplatform service.
+
+Option names follow Mistral's wherever the concept is the same, so an operator's
+``mistral.conf`` carries over. Options are registered on the global ``cfg.CONF``
+because oslo.messaging registers its own options there (see DESIGN.md §6); nothing
+changes ``CONF`` at run time except :func:`parse_args` at process start and tests.
+"""
+
+import itertools
+import socket
+from typing import Iterable
+
+from oslo_config import cfg
+from oslo_db import options as db_options
+from oslo_log import log as logging
+
+from wfplatform import version
+
+DEFAULT_PROJECT_ID = '<default-project>'
+"""Project that owns resources when authentication is off, as in Mistral."""
+
+DEFAULT_CONNECTION = 'sqlite:///wfplatform.sqlite'
+
+default_opts = [
+    cfg.StrOpt('host', default=socket.gethostname(), sample_default='<hostname>',
+               help='Name of this host: names this process in service groups and '
+                    'in RPC server targets.'),
+]
+
+api_opts = [
+    cfg.HostAddressOpt('host', default='127.0.0.1',
+                       help='Address the API server listens on.'),
+    cfg.PortOpt('port', default=8989, help='Port the API server listens on.'),
+    cfg.IntOpt('threads', default=16, min=1,
+               help='Number of threads serving API requests when the API runs '
+                    'inside wfplatform-server.'),
+    cfg.IntOpt('max_limit', default=1000, min=1,
+               help='Largest number of items one list request returns.'),
+    cfg.IntOpt('max_request_body_size', default=1024 * 1024, min=1024,
+               help='Largest accepted request body, in bytes.'),
+]
+
+pecan_opts = [
+    cfg.BoolOpt('auth_enable', default=False,
+                help='Require a Keystone token on every API request.'),
+    cfg.BoolOpt('debug', default=False,
+                help='Run pecan in debug mode (never in production).'),
+]
+
+engine_opts = [
+    cfg.StrOpt('topic', default='wfplatform_engine',
+               help='RPC topic the engines listen on.'),
+    cfg.IntOpt('execution_field_size_limit_kb', default=1024, min=-1,
+               help='Largest size, in KiB, of an execution\'s input, output or '
+                    'published data; -1 means no limit.'),
+    cfg.FloatOpt('outbox_sweep_interval', default=2.0, min=0.1,
+                 help='Seconds between sweeps that re-send undelivered outbox '
+                      'messages.'),
+    cfg.FloatOpt('outbox_resend_after', default=5.0, min=0.1,
+                 help='Age, in seconds, after which an undelivered outbox message '
+                      'is sent again by the sweep.'),
+    cfg.IntOpt('rpc_threads', default=16, min=1,
+               help='Threads serving engine RPC requests.'),
+]
+
+executor_opts = [
+    cfg.StrOpt('type', default='local', choices=['local', 'remote'],
+               help='"local" runs actions inside the engine process; "remote" '
+                    'sends them to executor services over RPC.'),
+    cfg.StrOpt('topic', default='wfplatform_executor',
+               help='RPC topic the executors listen on.'),
+    cfg.StrOpt('host', help='Name a task\'s "target" is matched against; '
+                            'defaults to [DEFAULT] host.'),
+    cfg.IntOpt('workers', default=16, min=1,
+               help='Actions one executor runs at the same time.'),
+]
+
+notifier_opts = [
+    cfg.StrOpt('type', default='local', choices=['local', 'remote'],
+               help='"local" publishes notifications inside the engine process; '
+                    '"remote" sends them to notifier services over RPC.'),
+    cfg.StrOpt('topic', default='wfplatform_notifier',
+               help='RPC topic the notifiers listen on.'),
+]
+
+coordination_opts = [
+    cfg.StrOpt('backend_url', secret=True,
+               help='tooz backend URL, e.g. redis://127.0.0.1:6379. Without one, '
+                    'service membership is not tracked.'),
+    cfg.FloatOpt('heartbeat_interval', default=1.0, min=0.1,
+                 help='Seconds between membership heartbeats.'),
+]
+
+event_engine_opts = [
+    cfg.StrOpt('topic', default='wfplatform_event_engine',
+               help='RPC topic the event engines listen on.'),
+    cfg.StrOpt('listener_pool_name', default='wfplatform-event-engine',
+               help='Notification listener pool shared by all event engines, so '
+                    'each notification is handled once.'),
+]
+
+_GROUPS = {
+    None: default_opts,
+    'api': api_opts,
+    'pecan': pecan_opts,
+    'engine': engine_opts,
+    'executor': executor_opts,
+    'notifier': notifier_opts,
+    'coordination': coordination_opts,
+    'event_engine': event_engine_opts,
+}
+
+
+def register_opts(conf: cfg.ConfigOpts) -> None:
+    """Register wfplatform's options and oslo.db's on ``conf``; safe to repeat."""
+    for group, opts in _GROUPS.items():
+        conf.register_opts(opts, group=group)
+    db_options.set_defaults(conf, connection=DEFAULT_CONNECTION)
+
+
+def set_lib_defaults() -> None:
+    """Library defaults that differ from their own (for oslo-config-generator)."""
+    db_options.set_defaults(cfg.CONF, connection=DEFAULT_CONNECTION)
+
+
+def list_opts() -> Iterable[tuple[str | None, list[cfg.Opt]]]:
+    """Every option of this package, for oslo-config-generator."""
+    return [(group, list(itertools.chain(opts))) for group, opts in _GROUPS.items()]
+
+
+def parse_args(argv: list[str], conf: cfg.ConfigOpts = cfg.CONF,
+               default_config_files: list[str] | None = None) -> None:
+    """Register options and logging, then parse the command line and config files."""
+    register_opts(conf)
+    logging.register_options(conf)
+    conf(argv, project='wfplatform', version=version.version_string(),
+         default_config_files=default_config_files)
