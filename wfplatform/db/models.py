@@ -1,0 +1,293 @@
+"""SQLAlchemy models: the shape of every table.
+
+Alembic migrations (``db/migrations``) are the only author of the schema; a test checks
+that these models and the migrations agree on every backend. Nothing above ``db/``
+sees these classes: repositories return plain dictionaries (see :func:`to_dict`).
+
+JSON values are stored as text (``LONGTEXT`` on MySQL/MariaDB) so all three backends
+behave the same; timestamps are naive UTC.
+"""
+
+import datetime
+import json
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import mysql
+from sqlalchemy import orm
+from oslo_utils import timeutils
+from oslo_utils import uuidutils
+
+LongText = sa.Text().with_variant(mysql.LONGTEXT(), 'mysql')
+
+
+class JsonEncoded(sa.types.TypeDecorator):
+    """A JSON value stored as text."""
+
+    impl = LongText
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> str | None:
+        return None if value is None else json.dumps(value, separators=(',', ':'))
+
+    def process_result_value(self, value: str | None, dialect: Any) -> Any:
+        return None if value is None else json.loads(value)
+
+
+def _uuid() -> str:
+    return uuidutils.generate_uuid()
+
+
+def _now() -> datetime.datetime:
+    return timeutils.utcnow()
+
+
+class Base(orm.DeclarativeBase):
+    """Common columns: a UUID key and creation/update timestamps."""
+
+    id: orm.Mapped[str] = orm.mapped_column(sa.String(36), primary_key=True,
+                                            default=_uuid)
+    created_at: orm.Mapped[datetime.datetime] = orm.mapped_column(
+        sa.DateTime, nullable=False, default=_now)
+    updated_at: orm.Mapped[datetime.datetime | None] = orm.mapped_column(
+        sa.DateTime, nullable=True, onupdate=_now)
+
+
+def _project_column() -> orm.Mapped[str]:
+    return orm.mapped_column(sa.String(80), nullable=False)
+
+
+def _scope_column() -> orm.Mapped[str]:
+    return orm.mapped_column(sa.String(80), nullable=False, default='private')
+
+
+class Workbook(Base):
+    __tablename__ = 'workbooks'
+    __table_args__ = (
+        sa.UniqueConstraint('name', 'namespace', 'project_id',
+                            name='uq_workbooks_name_namespace_project'),
+    )
+
+    name: orm.Mapped[str] = orm.mapped_column(sa.String(255), nullable=False)
+    namespace: orm.Mapped[str] = orm.mapped_column(sa.String(255), nullable=False,
+                                                   default='')
+    definition: orm.Mapped[str | None] = orm.mapped_column(LongText)
+    spec: orm.Mapped[Any] = orm.mapped_column(JsonEncoded)
+    tags: orm.Mapped[Any] = orm.mapped_column(JsonEncoded)
+    scope: orm.Mapped[str] = _scope_column()
+    project_id: orm.Mapped[str] = _project_column()
+
+
+class WorkflowDefinition(Base):
+    __tablename__ = 'workflow_definitions'
+    __table_args__ = (
+        sa.UniqueConstraint('name', 'namespace', 'project_id',
+                            name='uq_workflow_definitions_name_namespace_project'),
+        sa.Index('ix_workflow_definitions_project_created', 'project_id',
+                 'created_at'),
+    )
+
+    name: orm.Mapped[str] = orm.mapped_column(sa.String(255), nullable=False)
+    namespace: orm.Mapped[str] = orm.mapped_column(sa.String(255), nullable=False,
+                                                   default='')
+    definition: orm.Mapped[str | None] = orm.mapped_column(LongText)
+    spec: orm.Mapped[Any] = orm.mapped_column(JsonEncoded)
+    input: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
+    tags: orm.Mapped[Any] = orm.mapped_column(JsonEncoded)
+    is_system: orm.Mapped[bool] = orm.mapped_column(sa.Boolean, nullable=False,
+                                                    default=False)
+    workbook_name: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    scope: orm.Mapped[str] = _scope_column()
+    project_id: orm.Mapped[str] = _project_column()
+
+
+class ActionDefinition(Base):
+    __tablename__ = 'action_definitions'
+    __table_args__ = (
+        sa.UniqueConstraint('name', 'namespace', 'project_id',
+                            name='uq_action_definitions_name_namespace_project'),
+    )
+
+    name: orm.Mapped[str] = orm.mapped_column(sa.String(255), nullable=False)
+    namespace: orm.Mapped[str] = orm.mapped_column(sa.String(255), nullable=False,
+                                                   default='')
+    description: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
+    input: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
+    definition: orm.Mapped[str | None] = orm.mapped_column(LongText)
+    spec: orm.Mapped[Any] = orm.mapped_column(JsonEncoded)
+    tags: orm.Mapped[Any] = orm.mapped_column(JsonEncoded)
+    is_system: orm.Mapped[bool] = orm.mapped_column(sa.Boolean, nullable=False,
+                                                    default=False)
+    action_class: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    workbook_name: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    scope: orm.Mapped[str] = _scope_column()
+    project_id: orm.Mapped[str] = _project_column()
+
+
+class Environment(Base):
+    __tablename__ = 'environments'
+    __table_args__ = (
+        sa.UniqueConstraint('name', 'project_id',
+                            name='uq_environments_name_project'),
+    )
+
+    name: orm.Mapped[str] = orm.mapped_column(sa.String(255), nullable=False)
+    description: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
+    variables: orm.Mapped[Any] = orm.mapped_column(JsonEncoded)
+    scope: orm.Mapped[str] = _scope_column()
+    project_id: orm.Mapped[str] = _project_column()
+
+
+class WorkflowExecution(Base):
+    """One run of a workflow; ``root_execution_id`` is its own id at the top level.
+
+    The root execution's row is the lock every engine operation takes first.
+    """
+
+    __tablename__ = 'workflow_executions'
+    __table_args__ = (
+        sa.Index('ix_workflow_executions_project_created', 'project_id',
+                 'created_at'),
+        sa.Index('ix_workflow_executions_state', 'state'),
+        sa.Index('ix_workflow_executions_root', 'root_execution_id'),
+        sa.Index('ix_workflow_executions_task', 'task_execution_id'),
+    )
+
+    name: orm.Mapped[str] = orm.mapped_column(sa.String(255), nullable=False)
+    workflow_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(36))
+    workflow_namespace: orm.Mapped[str] = orm.mapped_column(
+        sa.String(255), nullable=False, default='')
+    description: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
+    tags: orm.Mapped[Any] = orm.mapped_column(JsonEncoded)
+    spec: orm.Mapped[Any] = orm.mapped_column(JsonEncoded, nullable=False)
+    state: orm.Mapped[str] = orm.mapped_column(sa.String(20), nullable=False)
+    state_info: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
+    input: orm.Mapped[Any] = orm.mapped_column(JsonEncoded)
+    output: orm.Mapped[Any] = orm.mapped_column(JsonEncoded)
+    params: orm.Mapped[Any] = orm.mapped_column(JsonEncoded)
+    context: orm.Mapped[Any] = orm.mapped_column(JsonEncoded)
+    runtime_context: orm.Mapped[Any] = orm.mapped_column(JsonEncoded)
+    task_execution_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(36))
+    root_execution_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(36))
+    source_execution_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(36))
+    scope: orm.Mapped[str] = _scope_column()
+    project_id: orm.Mapped[str] = _project_column()
+
+
+class TaskExecution(Base):
+    """One run of a task. ``unique_key`` makes creation idempotent."""
+
+    __tablename__ = 'task_executions'
+    __table_args__ = (
+        sa.UniqueConstraint('unique_key', name='uq_task_executions_unique_key'),
+        sa.Index('ix_task_executions_workflow_execution', 'workflow_execution_id'),
+        sa.Index('ix_task_executions_project_created', 'project_id', 'created_at'),
+        sa.Index('ix_task_executions_state', 'state'),
+    )
+
+    name: orm.Mapped[str] = orm.mapped_column(sa.String(255), nullable=False)
+    unique_key: orm.Mapped[str] = orm.mapped_column(sa.String(255), nullable=False)
+    type: orm.Mapped[str] = orm.mapped_column(sa.String(10), nullable=False,
+                                              default='ACTION')
+    workflow_execution_id: orm.Mapped[str] = orm.mapped_column(
+        sa.String(36), sa.ForeignKey('workflow_executions.id', ondelete='CASCADE'),
+        nullable=False)
+    root_execution_id: orm.Mapped[str] = orm.mapped_column(sa.String(36),
+                                                           nullable=False)
+    workflow_name: orm.Mapped[str] = orm.mapped_column(sa.String(255),
+                                                       nullable=False)
+    workflow_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(36))
+    workflow_namespace: orm.Mapped[str] = orm.mapped_column(
+        sa.String(255), nullable=False, default='')
+    tags: orm.Mapped[Any] = orm.mapped_column(JsonEncoded)
+    state: orm.Mapped[str] = orm.mapped_column(sa.String(20), nullable=False)
+    state_info: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
+    in_context: orm.Mapped[Any] = orm.mapped_column(JsonEncoded)
+    result: orm.Mapped[Any] = orm.mapped_column(JsonEncoded)
+    published: orm.Mapped[Any] = orm.mapped_column(JsonEncoded)
+    runtime_context: orm.Mapped[Any] = orm.mapped_column(JsonEncoded)
+    processed: orm.Mapped[bool] = orm.mapped_column(sa.Boolean, nullable=False,
+                                                    default=False)
+    started_at: orm.Mapped[datetime.datetime | None] = orm.mapped_column(
+        sa.DateTime)
+    finished_at: orm.Mapped[datetime.datetime | None] = orm.mapped_column(
+        sa.DateTime)
+    project_id: orm.Mapped[str] = _project_column()
+
+
+class ActionExecution(Base):
+    """One run of an action, for a task or alone (``task_execution_id`` null)."""
+
+    __tablename__ = 'action_executions'
+    __table_args__ = (
+        sa.Index('ix_action_executions_task_execution', 'task_execution_id'),
+        sa.Index('ix_action_executions_project_created', 'project_id',
+                 'created_at'),
+        sa.Index('ix_action_executions_state', 'state'),
+    )
+
+    name: orm.Mapped[str] = orm.mapped_column(sa.String(255), nullable=False)
+    task_execution_id: orm.Mapped[str | None] = orm.mapped_column(
+        sa.String(36), sa.ForeignKey('task_executions.id', ondelete='CASCADE'))
+    root_execution_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(36))
+    workflow_name: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    workflow_namespace: orm.Mapped[str] = orm.mapped_column(
+        sa.String(255), nullable=False, default='')
+    description: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
+    tags: orm.Mapped[Any] = orm.mapped_column(JsonEncoded)
+    state: orm.Mapped[str] = orm.mapped_column(sa.String(20), nullable=False)
+    state_info: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
+    accepted: orm.Mapped[bool] = orm.mapped_column(sa.Boolean, nullable=False,
+                                                   default=False)
+    is_sync: orm.Mapped[bool] = orm.mapped_column(sa.Boolean, nullable=False,
+                                                  default=True)
+    input: orm.Mapped[Any] = orm.mapped_column(JsonEncoded)
+    output: orm.Mapped[Any] = orm.mapped_column(JsonEncoded)
+    runtime_context: orm.Mapped[Any] = orm.mapped_column(JsonEncoded)
+    executor_host: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    project_id: orm.Mapped[str] = _project_column()
+
+
+class ScheduledJob(Base):
+    """A job to run at ``run_after``, named by a registered job type."""
+
+    __tablename__ = 'scheduled_jobs'
+    __table_args__ = (
+        sa.UniqueConstraint('key', name='uq_scheduled_jobs_key'),
+        sa.Index('ix_scheduled_jobs_run_after', 'run_after'),
+    )
+
+    job_type: orm.Mapped[str] = orm.mapped_column(sa.String(80), nullable=False)
+    key: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    payload: orm.Mapped[Any] = orm.mapped_column(JsonEncoded)
+    run_after: orm.Mapped[datetime.datetime] = orm.mapped_column(sa.DateTime,
+                                                                 nullable=False)
+    claimed_by: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    claimed_at: orm.Mapped[datetime.datetime | None] = orm.mapped_column(
+        sa.DateTime)
+
+
+class OutboxMessage(Base):
+    """An RPC message written in the same transaction as the state it reports.
+
+    It is deleted once the broker has accepted it; a sweep re-sends old rows.
+    """
+
+    __tablename__ = 'outbox'
+    __table_args__ = (
+        sa.Index('ix_outbox_created', 'created_at'),
+    )
+
+    topic: orm.Mapped[str] = orm.mapped_column(sa.String(255), nullable=False)
+    server: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    method: orm.Mapped[str] = orm.mapped_column(sa.String(80), nullable=False)
+    payload: orm.Mapped[Any] = orm.mapped_column(JsonEncoded, nullable=False)
+    attempts: orm.Mapped[int] = orm.mapped_column(sa.Integer, nullable=False,
+                                                  default=0)
+    sent_at: orm.Mapped[datetime.datetime | None] = orm.mapped_column(sa.DateTime)
+
+
+def to_dict(row: Base) -> dict[str, Any]:
+    """A model row as a plain dictionary of its columns."""
+    return {column.key: getattr(row, column.key)
+            for column in sa.inspect(row).mapper.column_attrs}
