@@ -1,0 +1,95 @@
+"""Runs actions in a thread pool and reports each result.
+
+The same runner serves the remote executor service and the ``local`` executor
+inside the engine; only the ``report`` callable differs (an RPC cast back to the
+engine, or a direct call).
+"""
+
+import dataclasses
+from typing import Any, Callable
+
+import futurist
+from oslo_log import log as logging
+from oslo_serialization import jsonutils
+
+from wfplatform import exceptions
+from wfplatform.actions import base
+from wfplatform.actions import registry as action_registry
+
+LOG = logging.getLogger(__name__)
+
+Report = Callable[[Any, str, dict[str, Any]], None]
+"""``report(context, action_execution_id, result)`` with ``{'output'|'error': …}``."""
+
+
+@dataclasses.dataclass(frozen=True)
+class ActionRequest:
+    """What an executor needs to run one action execution."""
+
+    action_execution_id: str
+    action_name: str
+    action_input: dict[str, Any]
+    task_execution_id: str | None = None
+    workflow_execution_id: str | None = None
+    workflow_name: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+class ActionRunner:
+    def __init__(self, registry: action_registry.ActionRegistry, report: Report,
+                 workers: int) -> None:
+        self._registry = registry
+        self._report = report
+        self._pool = futurist.ThreadPoolExecutor(max_workers=workers)
+
+    def submit(self, context: Any, request: ActionRequest) -> None:
+        self._pool.submit(self._run_and_report, context, request)
+
+    def shutdown(self, wait: bool = True) -> None:
+        """Stop taking actions; with ``wait``, finish those already running."""
+        self._pool.shutdown(wait=wait)
+
+    def _run_and_report(self, context: Any, request: ActionRequest) -> None:
+        result = run_action(self._registry, context, request)
+        try:
+            self._report(context, request.action_execution_id, result)
+        except Exception:
+            LOG.exception('Could not report the result of action execution %s',
+                          request.action_execution_id)
+
+
+def run_action(registry: action_registry.ActionRegistry, context: Any,
+               request: ActionRequest) -> dict[str, Any]:
+    """Run one action; return ``{'output': …}`` or ``{'error': …}``, never raise."""
+    LOG.debug('Running action %s [action_execution_id=%s]', request.action_name,
+              request.action_execution_id)
+    try:
+        action = registry.create(request.action_name, request.action_input)
+        outcome = action.run(_action_context(context, request))
+    except exceptions.WfplatformError as error:
+        return {'error': str(error)}
+    except Exception as error:
+        LOG.warning('Action %s raised [action_execution_id=%s]: %s',
+                    request.action_name, request.action_execution_id, error)
+        return {'error': f'{type(error).__name__}: {error}'}
+    if isinstance(outcome, base.Result):
+        if outcome.is_error():
+            return {'error': jsonutils.to_primitive(outcome.error,
+                                                    convert_instances=True)}
+        outcome = outcome.data
+    return {'output': jsonutils.to_primitive(outcome, convert_instances=True)}
+
+
+def _action_context(context: Any, request: ActionRequest) -> base.ActionContext:
+    return base.ActionContext(
+        action_execution_id=request.action_execution_id,
+        task_execution_id=request.task_execution_id,
+        workflow_execution_id=request.workflow_execution_id,
+        workflow_name=request.workflow_name,
+        project_id=getattr(context, 'project_id', None),
+        user_id=getattr(context, 'user_id', None),
+        auth_token=getattr(context, 'auth_token', None),
+        service_catalog=getattr(context, 'service_catalog', None),
+        region_name=getattr(context, 'region_name', None))

@@ -1,0 +1,58 @@
+"""The engine's RPC API, declared once: its version, the client, the target.
+
+Version history:
+
+* 1.0 - ``start_workflow`` (call), ``on_action_complete`` (cast).
+
+The engine's endpoint (``wfplatform.engine.endpoint``) pins ``RPC_API_VERSION``; a
+client caps itself at the same version, so a newer API and an older engine can run
+side by side during an upgrade.
+"""
+
+from typing import Any
+
+import oslo_messaging as messaging
+from oslo_config import cfg
+
+from wfplatform.rpc import transport as rpc_transport
+
+RPC_API_VERSION = '1.0'
+
+
+def target(conf: cfg.ConfigOpts, server: str | None = None) -> messaging.Target:
+    return messaging.Target(topic=conf.engine.topic, server=server,
+                            version=RPC_API_VERSION)
+
+
+class EngineClient:
+    """Calls the engine; every method takes the caller's request context first."""
+
+    def __init__(self, transport: messaging.Transport, conf: cfg.ConfigOpts) -> None:
+        self._client = rpc_transport.get_client(transport, target(conf),
+                                                RPC_API_VERSION)
+
+    def start_workflow(self, context: Any, *, workflow_identifier: str,
+                       namespace: str = '', workflow_input: dict[str, Any] | None = None,
+                       description: str = '', params: dict[str, Any] | None = None,
+                       execution_id: str | None = None,
+                       source_execution_id: str | None = None) -> dict[str, Any]:
+        """Start a workflow (by id or name); returns the new execution's record.
+
+        With ``execution_id`` the call is idempotent: a second call with the same id
+        returns the execution the first one created.
+        """
+        return self._client.prepare().call(
+            context, 'start_workflow', workflow_identifier=workflow_identifier,
+            namespace=namespace, workflow_input=workflow_input or {},
+            description=description, params=params or {},
+            execution_id=execution_id, source_execution_id=source_execution_id)
+
+    def on_action_complete(self, context: Any, action_execution_id: str,
+                           result: dict[str, Any]) -> None:
+        """Report an action's result: ``{'output': …}`` or ``{'error': …}``.
+
+        Redelivery is harmless: the engine applies a result once.
+        """
+        self._client.prepare().cast(context, 'on_action_complete',
+                                    action_execution_id=action_execution_id,
+                                    result=result)

@@ -1,0 +1,43 @@
+"""The oslo.messaging transport, targets and the context serializer.
+
+One transport per process, created by the service launcher and passed to every
+client and server explicitly: no module-level singletons.
+"""
+
+from typing import Any
+
+import oslo_messaging as messaging
+from oslo_config import cfg
+
+from wfplatform import context as wf_context
+
+
+class ContextSerializer(messaging.NoOpSerializer):
+    """Carries :class:`RequestContext` across the wire as a dictionary."""
+
+    def serialize_context(self, context: Any) -> dict[str, Any]:
+        return context.to_dict()
+
+    def deserialize_context(self, context: dict[str, Any]) -> Any:
+        return wf_context.RequestContext.from_dict(context)
+
+
+def get_transport(conf: cfg.ConfigOpts) -> messaging.Transport:
+    """The RPC transport named by ``[DEFAULT] transport_url`` (``fake://`` by default)."""
+    messaging.set_transport_defaults('wfplatform')
+    conf.set_default('transport_url', 'fake://')
+    return messaging.get_rpc_transport(conf)
+
+
+def get_server(transport: messaging.Transport, target: messaging.Target,
+               endpoints: list[Any]) -> messaging.MessageHandlingServer:
+    """An RPC server on oslo.messaging's threading executor (no eventlet)."""
+    return messaging.get_rpc_server(transport, target, endpoints,
+                                    executor='threading',
+                                    serializer=ContextSerializer())
+
+
+def get_client(transport: messaging.Transport, target: messaging.Target,
+               version_cap: str) -> messaging.RPCClient:
+    return messaging.get_rpc_client(transport, target, version_cap=version_cap,
+                                    serializer=ContextSerializer())

@@ -1,0 +1,97 @@
+"""What the kernel knows of an execution: a read-only snapshot.
+
+The engine builds a :class:`WorkflowView` from the database rows of one workflow
+execution and its tasks; the kernel never sees anything else.
+"""
+
+import dataclasses
+from typing import Any, Mapping
+
+from wfplatform.lang import specs
+from wfplatform.workflow import states
+
+
+@dataclasses.dataclass(frozen=True)
+class TaskView:
+    id: str
+    name: str
+    state: str
+    in_context: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    result: Any = None
+    published: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    state_info: str | None = None
+    next_tasks: tuple[str, ...] = ()
+
+    @property
+    def out_context(self) -> dict[str, Any]:
+        """The data context the task hands to the tasks after it."""
+        return {**self.in_context, **self.published}
+
+    def as_expression_value(self) -> dict[str, Any]:
+        """The task as ``task(name)`` shows it inside expressions."""
+        return {'id': self.id, 'name': self.name, 'state': self.state,
+                'state_info': self.state_info, 'result': self.result,
+                'published': dict(self.published)}
+
+
+@dataclasses.dataclass(frozen=True)
+class WorkflowView:
+    id: str
+    name: str
+    spec: specs.WorkflowSpec
+    state: str
+    input: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    params: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    context: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    tasks: tuple[TaskView, ...] = ()
+    created_at: str | None = None
+
+    def task_by_id(self, task_execution_id: str) -> TaskView | None:
+        return next((t for t in self.tasks if t.id == task_execution_id), None)
+
+    def latest_task(self, name: str) -> TaskView | None:
+        """The most recent execution of the task called ``name``."""
+        return next((t for t in reversed(self.tasks) if t.name == name), None)
+
+    def visits(self, name: str) -> int:
+        return sum(1 for t in self.tasks if t.name == name)
+
+    def active_tasks(self) -> tuple[TaskView, ...]:
+        return tuple(t for t in self.tasks if not states.is_completed(t.state))
+
+    def replace_task(self, task: TaskView) -> 'WorkflowView':
+        tasks = tuple(task if t.id == task.id else t for t in self.tasks)
+        return dataclasses.replace(self, tasks=tasks)
+
+    def add_task(self, task: TaskView) -> 'WorkflowView':
+        return dataclasses.replace(self, tasks=self.tasks + (task,))
+
+
+@dataclasses.dataclass(frozen=True)
+class ExpressionRuntime:
+    """Gives expression functions (``task()``, ``execution()``, ``env()``) the view.
+
+    ``override`` stands in for a task whose new state is not in the view yet, so
+    ``task()`` inside its ``publish`` already sees its result.
+    """
+
+    view: WorkflowView
+    current_task: str | None = None
+    override: TaskView | None = None
+
+    def task(self, name: str | None = None) -> Mapping[str, Any] | None:
+        name = name or self.current_task
+        if name is None:
+            return None
+        if self.override is not None and self.override.name == name:
+            return self.override.as_expression_value()
+        task = self.view.latest_task(name)
+        return task.as_expression_value() if task else None
+
+    def execution(self) -> Mapping[str, Any]:
+        return {'id': self.view.id, 'name': self.view.name,
+                'input': dict(self.view.input), 'params': dict(self.view.params),
+                'created_at': self.view.created_at}
+
+    def env(self) -> Mapping[str, Any]:
+        return dict(self.view.params.get('env') or {})
