@@ -1,0 +1,29 @@
+"""The engine's RPC endpoint: one line of logging, then the engine."""
+
+from typing import Any
+
+import oslo_messaging as messaging
+from oslo_log import log as logging
+
+from wfplatform import exceptions
+from wfplatform.engine import engine as engine_module
+from wfplatform.rpc import engine as engine_rpc
+
+LOG = logging.getLogger(__name__)
+
+
+class EngineEndpoint:
+    target = messaging.Target(version=engine_rpc.RPC_API_VERSION)
+
+    def __init__(self, engine: engine_module.Engine) -> None:
+        self._engine = engine
+
+    @messaging.expected_exceptions(exceptions.WfplatformError)
+    def start_workflow(self, context: Any, **kwargs: Any) -> dict[str, Any]:
+        LOG.debug('start_workflow %s', kwargs.get('workflow_identifier'))
+        return self._engine.start_workflow(context, **kwargs)
+
+    def on_action_complete(self, context: Any, action_execution_id: str,
+                           result: dict[str, Any]) -> None:
+        LOG.debug('on_action_complete [action_execution_id=%s]', action_execution_id)
+        self._engine.on_action_complete(context, action_execution_id, result)

@@ -1,0 +1,170 @@
+"""The engine's operations: the only writer of execution state.
+
+Each operation is one transaction that takes the root execution's row lock first,
+loads the execution, feeds one event to the kernel, applies the commands and writes
+the outbox; after the commit the outbox is flushed. Nothing polls: an action's
+result arrives by RPC (or directly from the local executor) and moves the
+execution on at once.
+"""
+
+from typing import Any
+
+from oslo_db import exception as db_exception
+from oslo_log import log as logging
+from oslo_serialization import jsonutils
+from oslo_utils import uuidutils
+
+from wfplatform import exceptions
+from wfplatform import expressions
+from wfplatform.db import database as db_database
+from wfplatform.db.repositories import action_executions
+from wfplatform.db.repositories import environments
+from wfplatform.db.repositories import task_executions
+from wfplatform.db.repositories import workflow_definitions
+from wfplatform.db.repositories import workflow_executions
+from wfplatform.engine import dispatcher as engine_dispatcher
+from wfplatform.engine import outbox as engine_outbox
+from wfplatform.engine import views
+from wfplatform.lang import specs
+from wfplatform.workflow import commands as cmd
+from wfplatform.workflow import data
+from wfplatform.workflow import states
+from wfplatform.workflow import view as wf_view
+
+LOG = logging.getLogger(__name__)
+
+
+class Engine:
+    def __init__(self, database: db_database.Database,
+                 dispatcher: engine_dispatcher.Dispatcher,
+                 outbox: engine_outbox.Outbox) -> None:
+        self._database = database
+        self._dispatcher = dispatcher
+        self._outbox = outbox
+        self._specs = views.SpecCache()
+
+    def start_workflow(self, context: Any, *, workflow_identifier: str,
+                       namespace: str = '', workflow_input: dict[str, Any],
+                       description: str = '', params: dict[str, Any],
+                       execution_id: str | None = None,
+                       source_execution_id: str | None = None) -> dict[str, Any]:
+        """Create an execution and start its first tasks; returns its record.
+
+        A given ``execution_id`` makes this idempotent: the second request gets the
+        execution the first one created.
+        """
+        execution_id = execution_id or uuidutils.generate_uuid()
+        try:
+            with self._database.transaction() as session:
+                existing = _find_execution(session, execution_id)
+                if existing is not None:
+                    return _primitive(existing)
+                tx = self._create_execution(
+                    session, context, execution_id, workflow_identifier, namespace,
+                    workflow_input, description, params, source_execution_id)
+                if tx.view.state == states.RUNNING:
+                    self._dispatcher.run(tx, cmd.WorkflowStarted())
+                record = tx.record
+        except db_exception.DBDuplicateEntry:
+            with self._database.transaction() as session:
+                return _primitive(workflow_executions.get(session, execution_id))
+        self._outbox.flush(tx.messages)
+        return _primitive(record)
+
+    def on_action_complete(self, context: Any, action_execution_id: str,
+                           result: dict[str, Any]) -> None:
+        """Record an action's result and move its workflow on; repeats are no-ops."""
+        with self._database.transaction() as session:
+            action = action_executions.get(session, action_execution_id)
+            if action['root_execution_id'] is not None:
+                workflow_executions.get_for_update(session, action['root_execution_id'])
+                action = action_executions.get(session, action_execution_id)
+            if states.is_completed(action['state']):
+                LOG.debug('Result for action execution %s already applied',
+                          action_execution_id)
+                return
+            success = 'error' not in result
+            value = result.get('output') if success else result.get('error')
+            action_executions.update(
+                session, action_execution_id,
+                state=states.SUCCESS if success else states.ERROR,
+                output={'result': value})
+            if action['task_execution_id'] is None:
+                return
+            tx = self._load(session, context, action['task_execution_id'])
+            self._dispatcher.run(tx, cmd.TaskFinished(
+                action['task_execution_id'], success=success,
+                result=value if success else None,
+                error=None if success else _error_text(value)))
+        self._outbox.flush(tx.messages)
+
+    def _load(self, session: Any, context: Any,
+              task_execution_id: str) -> engine_dispatcher.Transaction:
+        task = task_executions.get(session, task_execution_id)
+        record = workflow_executions.get(session, task['workflow_execution_id'])
+        spec = self._specs.get(record['id'], record['spec'])
+        view = views.workflow_view(
+            record, spec, task_executions.list_for_workflow(session, record['id']))
+        return engine_dispatcher.Transaction(session, context, view, record)
+
+    def _create_execution(self, session: Any, context: Any, execution_id: str,
+                          workflow_identifier: str, namespace: str,
+                          workflow_input: dict[str, Any], description: str,
+                          params: dict[str, Any],
+                          source_execution_id: str | None
+                          ) -> engine_dispatcher.Transaction:
+        definition = workflow_definitions.get(
+            session, workflow_identifier, namespace=namespace,
+            project_id=context.project_id)
+        spec = specs.WorkflowSpec.from_dict(definition['spec'])
+        resolved_input = data.resolve_input(spec, workflow_input)
+        params = self._resolve_env(session, context, params)
+        view = wf_view.WorkflowView(id=execution_id, name=spec.name, spec=spec,
+                                    state=states.RUNNING, input=resolved_input,
+                                    params=params)
+        state, state_info, initial_context = states.RUNNING, None, {}
+        try:
+            initial_context = data.initial_context(
+                spec, resolved_input, wf_view.ExpressionRuntime(view))
+        except expressions.ExpressionError as error:
+            state, state_info = states.ERROR, f'Failed to evaluate vars: {error}'
+        record = workflow_executions.create(
+            session, id=execution_id, name=spec.name, workflow_id=definition['id'],
+            workflow_namespace=definition['namespace'], description=description,
+            spec=definition['spec'], state=state, state_info=state_info,
+            input=resolved_input, output={} if state_info else None,
+            params=params, context=initial_context, runtime_context={},
+            root_execution_id=execution_id,
+            source_execution_id=source_execution_id,
+            project_id=context.project_id)
+        LOG.info('Workflow %s started [execution_id=%s]', spec.name, execution_id)
+        view = views.workflow_view(record, spec, [])
+        return engine_dispatcher.Transaction(session, context, view, record)
+
+    def _resolve_env(self, session: Any, context: Any,
+                     params: dict[str, Any]) -> dict[str, Any]:
+        """``params.env`` may name a stored environment; inline its variables."""
+        env = params.get('env')
+        if env is None or isinstance(env, dict):
+            return params
+        if not isinstance(env, str):
+            raise exceptions.InvalidInput(
+                f'params.env must be an object or an environment name, got {env!r}')
+        stored = environments.get(session, env, project_id=context.project_id)
+        return {**params, 'env': stored.get('variables') or {}}
+
+
+def _find_execution(session: Any, execution_id: str) -> dict[str, Any] | None:
+    try:
+        return workflow_executions.get(session, execution_id)
+    except exceptions.NotFound:
+        return None
+
+
+def _error_text(value: Any) -> str:
+    return value if isinstance(value, str) else jsonutils.dumps(value)
+
+
+def _primitive(record: dict[str, Any]) -> dict[str, Any]:
+    """A record safe to send over RPC (timestamps become strings)."""
+    return jsonutils.to_primitive(record, convert_datetime=True)

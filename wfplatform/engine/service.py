@@ -1,0 +1,80 @@
+"""The engine service: RPC server, outbox sweeper, and the local executor if asked."""
+
+from typing import Any
+
+import oslo_messaging as messaging
+from oslo_config import cfg
+from oslo_log import log as logging
+
+from wfplatform import context as wf_context
+from wfplatform.actions import registry as action_registry
+from wfplatform.db import database as db_database
+from wfplatform.db import populate
+from wfplatform.engine import dispatcher as engine_dispatcher
+from wfplatform.engine import endpoint
+from wfplatform.engine import engine as engine_module
+from wfplatform.engine import outbox as engine_outbox
+from wfplatform.executor import runner as action_runner
+from wfplatform.rpc import engine as engine_rpc
+from wfplatform.rpc import executor as executor_rpc
+from wfplatform.rpc import transport as rpc_transport
+
+LOG = logging.getLogger(__name__)
+
+
+class EngineService:
+    name = 'engine'
+
+    def __init__(self, conf: cfg.ConfigOpts, transport: messaging.Transport,
+                 database: db_database.Database,
+                 registry: action_registry.ActionRegistry) -> None:
+        self._conf = conf
+        self._database = database
+        self._registry = registry
+        self._local_runner: action_runner.ActionRunner | None = None
+        self._executor_client: executor_rpc.ExecutorClient | None = None
+        if conf.executor.type == 'local':
+            self._local_runner = action_runner.ActionRunner(
+                registry, self._report_locally, conf.executor.workers)
+        else:
+            self._executor_client = executor_rpc.ExecutorClient(transport, conf)
+        self.outbox = engine_outbox.Outbox(
+            database, self._send, conf.engine.outbox_sweep_interval,
+            conf.engine.outbox_resend_after)
+        self.engine = engine_module.Engine(
+            database, engine_dispatcher.Dispatcher(conf.executor.topic), self.outbox)
+        self._server = rpc_transport.get_server(
+            transport, engine_rpc.target(conf, server=conf.host),
+            [endpoint.EngineEndpoint(self.engine)])
+
+    def start(self) -> None:
+        with self._database.transaction() as session:
+            populate.populate_actions(session, self._registry.descriptors().values())
+        self._server.start()
+        self.outbox.start_sweeping()
+        LOG.info('Engine started on topic %s (executor type %s)',
+                 self._conf.engine.topic, self._conf.executor.type)
+
+    def stop(self) -> None:
+        """Stop taking requests, finish those in flight, then stop the helpers."""
+        self._server.stop()
+        self._server.wait()
+        if self._local_runner is not None:
+            self._local_runner.shutdown(wait=True)
+        self.outbox.stop()
+        LOG.info('Engine stopped')
+
+    def _send(self, message: engine_outbox.Message) -> None:
+        if message.method != engine_dispatcher.RUN_ACTION:
+            raise ValueError(f'No sender for outbox method {message.method}')
+        context = wf_context.RequestContext.from_dict(message.payload['context'])
+        request = message.payload['request']
+        if self._local_runner is not None:
+            self._local_runner.submit(context, action_runner.ActionRequest(**request))
+        else:
+            assert self._executor_client is not None
+            self._executor_client.run_action(context, request, message.server)
+
+    def _report_locally(self, context: Any, action_execution_id: str,
+                        result: dict[str, Any]) -> None:
+        self.engine.on_action_complete(context, action_execution_id, result)

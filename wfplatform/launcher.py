@@ -1,0 +1,108 @@
+"""Builds the services one process runs and runs them until SIGTERM.
+
+Any combination of services can share a process (``--server api,engine``); with
+``all``, the embedded default (SQLite, ``fake://``) is a complete installation.
+"""
+
+import signal
+import threading
+from typing import Protocol
+
+from oslo_config import cfg
+from oslo_log import log as logging
+
+from wfplatform.actions import registry as action_registry
+from wfplatform.api import app as api_app
+from wfplatform.api import server as api_server
+from wfplatform.db import database as db_database
+from wfplatform.db import schema
+from wfplatform.engine import service as engine_service
+from wfplatform.executor import service as executor_service
+from wfplatform.rpc import engine as engine_rpc
+from wfplatform.rpc import transport as rpc_transport
+
+LOG = logging.getLogger(__name__)
+
+SERVICE_NAMES = ('api', 'engine', 'executor')
+
+
+class Service(Protocol):
+    name: str
+
+    def start(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+class APIService:
+    name = 'api'
+
+    def __init__(self, conf: cfg.ConfigOpts, database: db_database.Database,
+                 engine_client: engine_rpc.EngineClient) -> None:
+        app = api_app.setup_app(conf, database, engine_client)
+        self.server = api_server.APIServer(app, conf.api.host, conf.api.port)
+
+    def start(self) -> None:
+        self.server.start()
+        LOG.info('API listening on http://%s:%s', self.server.host, self.server.port)
+
+    def stop(self) -> None:
+        self.server.stop()
+
+
+def selected(names: list[str], conf: cfg.ConfigOpts) -> list[str]:
+    """The services to run, in start order; ``all`` expands to every service.
+
+    With the local executor type, ``all`` leaves out the executor service because
+    the engine runs actions itself.
+    """
+    wanted = set()
+    for name in names:
+        if name == 'all':
+            wanted.update(SERVICE_NAMES)
+            if conf.executor.type == 'local':
+                wanted.discard('executor')
+        elif name in SERVICE_NAMES:
+            wanted.add(name)
+        else:
+            raise ValueError(f'Unknown service {name!r}; choose from '
+                             f'{", ".join(SERVICE_NAMES + ("all",))}')
+    return [name for name in ('engine', 'executor', 'api') if name in wanted]
+
+
+def build(names: list[str], conf: cfg.ConfigOpts) -> list[Service]:
+    """Create the services; refuses to if the database schema is not current."""
+    transport = rpc_transport.get_transport(conf)
+    database = None
+    if {'api', 'engine'} & set(names):
+        database = db_database.Database.from_config(conf)
+        schema.check_at_head(database)
+    registry = action_registry.ActionRegistry()
+    services: list[Service] = []
+    for name in names:
+        if name == 'engine':
+            assert database is not None
+            services.append(engine_service.EngineService(conf, transport, database,
+                                                         registry))
+        elif name == 'executor':
+            services.append(executor_service.ExecutorService(conf, transport,
+                                                             registry))
+        elif name == 'api':
+            assert database is not None
+            services.append(APIService(conf, database,
+                                       engine_rpc.EngineClient(transport, conf)))
+    return services
+
+
+def run(services: list[Service]) -> None:
+    """Start the services, wait for SIGTERM or SIGINT, then stop them gracefully."""
+    stopping = threading.Event()
+    for signal_number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signal_number, lambda *_: stopping.set())
+    for service in services:
+        service.start()
+    LOG.info('Running: %s', ', '.join(s.name for s in services))
+    stopping.wait()
+    LOG.info('Stopping: finishing work in flight')
+    for service in reversed(services):
+        service.stop()
