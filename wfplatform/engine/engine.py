@@ -9,7 +9,6 @@ execution on at once.
 
 from typing import Any
 
-from oslo_db import exception as db_exception
 from oslo_log import log as logging
 from oslo_serialization import jsonutils
 from oslo_utils import uuidutils
@@ -54,49 +53,58 @@ class Engine:
         execution the first one created.
         """
         execution_id = execution_id or uuidutils.generate_uuid()
+
+        def operation(session: Any) -> tuple[dict[str, Any], list[Any]]:
+            existing = _find_execution(session, execution_id)
+            if existing is not None:
+                return existing, []
+            tx = self._create_execution(
+                session, context, execution_id, workflow_identifier, namespace,
+                workflow_input, description, params, source_execution_id)
+            if tx.view.state == states.RUNNING:
+                self._dispatcher.run(tx, cmd.WorkflowStarted())
+            return tx.record, tx.messages
+
         try:
-            with self._database.transaction() as session:
-                existing = _find_execution(session, execution_id)
-                if existing is not None:
-                    return _primitive(existing)
-                tx = self._create_execution(
-                    session, context, execution_id, workflow_identifier, namespace,
-                    workflow_input, description, params, source_execution_id)
-                if tx.view.state == states.RUNNING:
-                    self._dispatcher.run(tx, cmd.WorkflowStarted())
-                record = tx.record
-        except db_exception.DBDuplicateEntry:
-            with self._database.transaction() as session:
-                return _primitive(workflow_executions.get(session, execution_id))
-        self._outbox.flush(tx.messages)
+            record, messages = self._database.run_in_transaction(operation)
+        except exceptions.Duplicate:
+            record, messages = self._database.run_in_transaction(
+                lambda session: workflow_executions.get(session, execution_id)), []
+        self._outbox.flush(messages)
         return _primitive(record)
 
     def on_action_complete(self, context: Any, action_execution_id: str,
                            result: dict[str, Any]) -> None:
         """Record an action's result and move its workflow on; repeats are no-ops."""
-        with self._database.transaction() as session:
+        messages = self._database.run_in_transaction(
+            lambda session: self._apply_result(session, context,
+                                               action_execution_id, result))
+        self._outbox.flush(messages)
+
+    def _apply_result(self, session: Any, context: Any, action_execution_id: str,
+                      result: dict[str, Any]) -> list[engine_outbox.Message]:
+        action = action_executions.get(session, action_execution_id)
+        if action['root_execution_id'] is not None:
+            workflow_executions.get_for_update(session, action['root_execution_id'])
             action = action_executions.get(session, action_execution_id)
-            if action['root_execution_id'] is not None:
-                workflow_executions.get_for_update(session, action['root_execution_id'])
-                action = action_executions.get(session, action_execution_id)
-            if states.is_completed(action['state']):
-                LOG.debug('Result for action execution %s already applied',
-                          action_execution_id)
-                return
-            success = 'error' not in result
-            value = result.get('output') if success else result.get('error')
-            action_executions.update(
-                session, action_execution_id,
-                state=states.SUCCESS if success else states.ERROR,
-                output={'result': value})
-            if action['task_execution_id'] is None:
-                return
-            tx = self._load(session, context, action['task_execution_id'])
-            self._dispatcher.run(tx, cmd.TaskFinished(
-                action['task_execution_id'], success=success,
-                result=value if success else None,
-                error=None if success else _error_text(value)))
-        self._outbox.flush(tx.messages)
+        if states.is_completed(action['state']):
+            LOG.debug('Result for action execution %s already applied',
+                      action_execution_id)
+            return []
+        success = 'error' not in result
+        value = result.get('output') if success else result.get('error')
+        action_executions.update(
+            session, action_execution_id,
+            state=states.SUCCESS if success else states.ERROR,
+            output={'result': value})
+        if action['task_execution_id'] is None:
+            return []
+        tx = self._load(session, context, action['task_execution_id'])
+        self._dispatcher.run(tx, cmd.TaskFinished(
+            action['task_execution_id'], success=success,
+            result=value if success else None,
+            error=None if success else _error_text(value)))
+        return tx.messages
 
     def _load(self, session: Any, context: Any,
               task_execution_id: str) -> engine_dispatcher.Transaction:

@@ -9,7 +9,7 @@ from oslo_log import log as logging
 from wfplatform import context as wf_context
 from wfplatform.actions import registry as action_registry
 from wfplatform.db import database as db_database
-from wfplatform.db import populate
+from wfplatform.db.repositories import action_definitions
 from wfplatform.engine import dispatcher as engine_dispatcher
 from wfplatform.engine import endpoint
 from wfplatform.engine import engine as engine_module
@@ -49,7 +49,7 @@ class EngineService:
 
     def start(self) -> None:
         with self._database.transaction() as session:
-            populate.populate_actions(session, self._registry.descriptors().values())
+            action_definitions.populate_actions(session, self._registry.descriptors().values())
         self._server.start()
         self.outbox.start_sweeping()
         LOG.info('Engine started on topic %s (executor type %s)',

@@ -1,0 +1,175 @@
+"""Starts wfplatform services as real processes against real servers.
+
+Each cluster gets its own database, its own RabbitMQ exchange and topics, free
+ports and a temporary directory; everything is removed when the test ends. The logs
+of every process are attached to a failing test.
+"""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+import uuid
+from typing import Any
+
+import fixtures
+from testtools import content as testtools_content
+
+from wfplatform.tests import waiting
+from wfplatform.tests.fixtures import database as db_fixtures
+
+RABBIT_URL = os.environ.get('WFP_RABBIT_URL', 'rabbit://guest:guest@127.0.0.1:5672/')
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+class ServiceCluster(fixtures.Fixture):
+    """A database plus one process per entry of ``processes`` (service lists)."""
+
+    def __init__(self, backend: str = 'postgresql', transport: str = 'rabbit',
+                 processes: tuple[str, ...] = ('engine', 'executor', 'api'),
+                 executor_type: str = 'remote', migrate: bool = True) -> None:
+        super().__init__()
+        self.backend = backend
+        self.transport = transport
+        self.process_services = processes
+        self.executor_type = executor_type
+        self.migrate = migrate
+
+    def _setUp(self) -> None:
+        self.tempdir = self.useFixture(fixtures.TempDir()).path
+        self.database_url = self.useFixture(
+            db_fixtures.TemporaryDatabase(self.backend)).url
+        self.port = free_port()
+        self.url = f'http://127.0.0.1:{self.port}'
+        self.config_file = os.path.join(self.tempdir, 'wfplatform.conf')
+        with open(self.config_file, 'w') as config:
+            config.write(self._config())
+        if self.migrate:
+            self.db_manage('upgrade', 'head')
+        self.processes: list[tuple[str, subprocess.Popen]] = []
+        for services in self.process_services:
+            self.processes.append((services, self.start_process(services)))
+        self.addCleanup(self._stop_all)
+        if any('api' in services for services in self.process_services):
+            waiting.wait_for(self._api_up, 30, f'the API on port {self.port}')
+
+    def _config(self) -> str:
+        suffix = uuid.uuid4().hex[:12]
+        transport_url = RABBIT_URL if self.transport == 'rabbit' else 'fake://'
+        return f"""
+[DEFAULT]
+transport_url = {transport_url}
+control_exchange = wfp_{suffix}
+host = host-{suffix}
+debug = true
+
+[database]
+connection = {self.database_url}
+
+[api]
+host = 127.0.0.1
+port = {self.port}
+
+[engine]
+topic = wfp_engine_{suffix}
+outbox_sweep_interval = 0.5
+outbox_resend_after = 2
+
+[executor]
+type = {self.executor_type}
+topic = wfp_executor_{suffix}
+
+[oslo_messaging_rabbit]
+amqp_auto_delete = true
+"""
+
+    def db_manage(self, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, '-m', 'wfplatform.cmd.db_manage', '--config-file',
+             self.config_file, *args], capture_output=True, text=True, timeout=120,
+            check=True)
+
+    def start_process(self, services: str) -> subprocess.Popen:
+        name = services.replace(',', '-')
+        log = open(os.path.join(self.tempdir, f'{name}.log'), 'w')
+        self.addCleanup(log.close)
+        self.addDetail(f'{name}-log', testtools_content.content_from_file(
+            log.name, buffer_now=False))
+        return subprocess.Popen(
+            [sys.executable, '-m', 'wfplatform.cmd.server', '--config-file',
+             self.config_file, '--server', services],
+            stdout=log, stderr=subprocess.STDOUT)
+
+    def stop_process(self, process: subprocess.Popen, timeout: float = 30) -> int:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                return process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+                raise AssertionError('a service ignored SIGTERM for '
+                                     f'{timeout} s and was killed')
+        return process.returncode
+
+    def _stop_all(self) -> None:
+        for _, process in reversed(self.processes):
+            self.stop_process(process)
+
+    def _api_up(self) -> bool:
+        for services, process in self.processes:
+            if process.poll() is not None:
+                raise AssertionError(f'wfplatform-server --server {services} exited '
+                                     f'with {process.returncode}')
+        try:
+            with urllib.request.urlopen(self.url + '/', timeout=2):
+                return True
+        except (urllib.error.URLError, ConnectionError):
+            return False
+
+    # A tiny REST client: only the standard library, so the wire format is tested
+    # exactly as it travels.
+    def request(self, method: str, path: str, body: Any = None,
+                content_type: str = 'application/json') -> tuple[int, Any]:
+        data = body
+        if body is not None and not isinstance(body, (bytes, str)):
+            data = json.dumps(body)
+        if isinstance(data, str):
+            data = data.encode()
+        request = urllib.request.Request(self.url + path, data=data, method=method,
+                                         headers={'Content-Type': content_type})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                raw = response.read()
+                return response.status, json.loads(raw) if raw else None
+        except urllib.error.HTTPError as error:
+            raw = error.read()
+            return error.code, json.loads(raw) if raw else None
+
+    def upload(self, definition: str) -> list[dict[str, Any]]:
+        status, body = self.request('POST', '/v2/workflows', definition, 'text/plain')
+        assert status == 201, f'upload failed with {status}: {body}'
+        return body['workflows']
+
+    def run_workflow(self, name: str, workflow_input: dict | None = None,
+                     timeout: float = 60) -> dict[str, Any]:
+        status, execution = self.request('POST', '/v2/executions', {
+            'workflow_name': name, 'input': workflow_input or {}})
+        assert status == 201, f'start failed with {status}: {execution}'
+        return self.wait_finished(execution['id'], timeout)
+
+    def wait_finished(self, execution_id: str, timeout: float = 60) -> dict[str, Any]:
+        def finished():
+            _, execution = self.request('GET', f'/v2/executions/{execution_id}')
+            return execution if execution['state'] not in ('IDLE', 'RUNNING') \
+                else None
+        return waiting.wait_for(finished, timeout, f'execution {execution_id} to finish')
