@@ -11,8 +11,8 @@ from typing import Any
 
 from stevedore import extension
 
-from wfplatform import exceptions
 from wfplatform.actions import base
+from wfplatform import exceptions
 
 NAMESPACE = 'wfplatform.actions'
 

@@ -12,13 +12,18 @@ import datetime
 import json
 from typing import Any
 
+from oslo_utils import timeutils
+from oslo_utils import uuidutils
 import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
 from sqlalchemy import orm
-from oslo_utils import timeutils
-from oslo_utils import uuidutils
 
 LongText = sa.Text().with_variant(mysql.LONGTEXT(), 'mysql')
+
+Timestamp = sa.DateTime().with_variant(mysql.DATETIME(fsp=6), 'mysql')
+"""Microsecond timestamps everywhere: MySQL's plain DATETIME keeps whole seconds
+(MariaDB truncates, MySQL rounds), which breaks ordering by ``created_at`` and
+comparisons with ``run_after``."""
 
 
 class JsonEncoded(sa.types.TypeDecorator):
@@ -48,9 +53,9 @@ class Base(orm.DeclarativeBase):
     id: orm.Mapped[str] = orm.mapped_column(sa.String(36), primary_key=True,
                                             default=_uuid)
     created_at: orm.Mapped[datetime.datetime] = orm.mapped_column(
-        sa.DateTime, nullable=False, default=_now)
+        Timestamp, nullable=False, default=_now)
     updated_at: orm.Mapped[datetime.datetime | None] = orm.mapped_column(
-        sa.DateTime, nullable=True, onupdate=_now)
+        Timestamp, nullable=True, onupdate=_now)
 
 
 def _project_column() -> orm.Mapped[str]:
@@ -209,9 +214,9 @@ class TaskExecution(Base):
     processed: orm.Mapped[bool] = orm.mapped_column(sa.Boolean, nullable=False,
                                                     default=False)
     started_at: orm.Mapped[datetime.datetime | None] = orm.mapped_column(
-        sa.DateTime)
+        Timestamp)
     finished_at: orm.Mapped[datetime.datetime | None] = orm.mapped_column(
-        sa.DateTime)
+        Timestamp)
     project_id: orm.Mapped[str] = _project_column()
 
 
@@ -260,11 +265,11 @@ class ScheduledJob(Base):
     job_type: orm.Mapped[str] = orm.mapped_column(sa.String(80), nullable=False)
     key: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
     payload: orm.Mapped[Any] = orm.mapped_column(JsonEncoded)
-    run_after: orm.Mapped[datetime.datetime] = orm.mapped_column(sa.DateTime,
+    run_after: orm.Mapped[datetime.datetime] = orm.mapped_column(Timestamp,
                                                                  nullable=False)
     claimed_by: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
     claimed_at: orm.Mapped[datetime.datetime | None] = orm.mapped_column(
-        sa.DateTime)
+        Timestamp)
 
 
 class OutboxMessage(Base):
@@ -284,7 +289,7 @@ class OutboxMessage(Base):
     payload: orm.Mapped[Any] = orm.mapped_column(JsonEncoded, nullable=False)
     attempts: orm.Mapped[int] = orm.mapped_column(sa.Integer, nullable=False,
                                                   default=0)
-    sent_at: orm.Mapped[datetime.datetime | None] = orm.mapped_column(sa.DateTime)
+    sent_at: orm.Mapped[datetime.datetime | None] = orm.mapped_column(Timestamp)
 
 
 def to_dict(row: Base) -> dict[str, Any]:

@@ -15,12 +15,12 @@ from oslo_log import log as logging
 from oslo_utils import timeutils
 from sqlalchemy import orm
 
-from wfplatform import workflow
 from wfplatform.db.repositories import action_executions
 from wfplatform.db.repositories import task_executions
 from wfplatform.db.repositories import workflow_executions
 from wfplatform.engine import outbox
 from wfplatform.executor import runner
+from wfplatform import workflow
 from wfplatform.workflow import commands as cmd
 from wfplatform.workflow import states
 from wfplatform.workflow import view as wf_view

@@ -2,11 +2,11 @@
 
 from typing import Any
 
-import oslo_messaging as messaging
 from oslo_log import log as logging
+import oslo_messaging as messaging
 
-from wfplatform import exceptions
 from wfplatform.engine import engine as engine_module
+from wfplatform import exceptions
 from wfplatform.rpc import engine as engine_rpc
 
 LOG = logging.getLogger(__name__)

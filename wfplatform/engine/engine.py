@@ -13,8 +13,6 @@ from oslo_log import log as logging
 from oslo_serialization import jsonutils
 from oslo_utils import uuidutils
 
-from wfplatform import exceptions
-from wfplatform import expressions
 from wfplatform.db import database as db_database
 from wfplatform.db.repositories import action_executions
 from wfplatform.db.repositories import environments
@@ -24,6 +22,8 @@ from wfplatform.db.repositories import workflow_executions
 from wfplatform.engine import dispatcher as engine_dispatcher
 from wfplatform.engine import outbox as engine_outbox
 from wfplatform.engine import views
+from wfplatform import exceptions
+from wfplatform import expressions
 from wfplatform.lang import specs
 from wfplatform.workflow import commands as cmd
 from wfplatform.workflow import data

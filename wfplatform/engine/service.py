@@ -2,12 +2,12 @@
 
 from typing import Any
 
-import oslo_messaging as messaging
 from oslo_config import cfg
 from oslo_log import log as logging
+import oslo_messaging as messaging
 
-from wfplatform import context as wf_context
 from wfplatform.actions import registry as action_registry
+from wfplatform import context as wf_context
 from wfplatform.db import database as db_database
 from wfplatform.db.repositories import action_definitions
 from wfplatform.engine import dispatcher as engine_dispatcher
@@ -49,7 +49,8 @@ class EngineService:
 
     def start(self) -> None:
         with self._database.transaction() as session:
-            action_definitions.populate_actions(session, self._registry.descriptors().values())
+            action_definitions.populate_actions(
+                session, self._registry.descriptors().values())
         self._server.start()
         self.outbox.start_sweeping()
         LOG.info('Engine started on topic %s (executor type %s)',

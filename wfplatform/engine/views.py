@@ -21,7 +21,8 @@ class SpecCache:
             collections.OrderedDict())
         self._lock = threading.Lock()
 
-    def get(self, execution_id: str, spec_data: Mapping[str, Any]) -> specs.WorkflowSpec:
+    def get(self, execution_id: str,
+            spec_data: Mapping[str, Any]) -> specs.WorkflowSpec:
         with self._lock:
             spec = self._specs.get(execution_id)
             if spec is not None:

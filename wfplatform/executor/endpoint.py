@@ -2,8 +2,8 @@
 
 from typing import Any
 
-import oslo_messaging as messaging
 from oslo_log import log as logging
+import oslo_messaging as messaging
 
 from wfplatform.executor import runner as action_runner
 from wfplatform.rpc import executor as executor_rpc

@@ -12,9 +12,9 @@ import futurist
 from oslo_log import log as logging
 from oslo_serialization import jsonutils
 
-from wfplatform import exceptions
 from wfplatform.actions import base
 from wfplatform.actions import registry as action_registry
+from wfplatform import exceptions
 
 LOG = logging.getLogger(__name__)
 

@@ -1,8 +1,8 @@
 """The executor service: runs actions sent over RPC, reports results by RPC."""
 
-import oslo_messaging as messaging
 from oslo_config import cfg
 from oslo_log import log as logging
+import oslo_messaging as messaging
 
 from wfplatform.actions import registry as action_registry
 from wfplatform.executor import endpoint

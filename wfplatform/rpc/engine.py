@@ -11,8 +11,8 @@ side by side during an upgrade.
 
 from typing import Any
 
-import oslo_messaging as messaging
 from oslo_config import cfg
+import oslo_messaging as messaging
 
 from wfplatform.rpc import transport as rpc_transport
 
@@ -32,7 +32,8 @@ class EngineClient:
                                                 RPC_API_VERSION)
 
     def start_workflow(self, context: Any, *, workflow_identifier: str,
-                       namespace: str = '', workflow_input: dict[str, Any] | None = None,
+                       namespace: str = '',
+                       workflow_input: dict[str, Any] | None = None,
                        description: str = '', params: dict[str, Any] | None = None,
                        execution_id: str | None = None,
                        source_execution_id: str | None = None) -> dict[str, Any]:

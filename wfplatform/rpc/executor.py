@@ -10,8 +10,8 @@ only executors whose ``[executor] host`` matches it.
 
 from typing import Any
 
-import oslo_messaging as messaging
 from oslo_config import cfg
+import oslo_messaging as messaging
 
 from wfplatform.rpc import transport as rpc_transport
 
@@ -30,6 +30,6 @@ class ExecutorClient:
 
     def run_action(self, context: Any, request: dict[str, Any],
                    target_host: str | None = None) -> None:
-        """Ask an executor to run an action; ``request`` is an ``ActionRequest`` dict."""
+        """Ask an executor to run an action (``request``: an ``ActionRequest`` dict)."""
         self._client.prepare(server=target_host).cast(context, 'run_action',
                                                       request=request)

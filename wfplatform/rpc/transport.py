@@ -6,8 +6,8 @@ client and server explicitly: no module-level singletons.
 
 from typing import Any
 
-import oslo_messaging as messaging
 from oslo_config import cfg
+import oslo_messaging as messaging
 
 from wfplatform import context as wf_context
 
@@ -23,7 +23,7 @@ class ContextSerializer(messaging.NoOpSerializer):
 
 
 def get_transport(conf: cfg.ConfigOpts) -> messaging.Transport:
-    """The RPC transport named by ``[DEFAULT] transport_url`` (``fake://`` by default)."""
+    """The transport named by ``[DEFAULT] transport_url`` (default ``fake://``)."""
     messaging.set_transport_defaults('wfplatform')
     conf.set_default('transport_url', 'fake://')
     return messaging.get_rpc_transport(conf)

@@ -6,7 +6,7 @@ from typing import Any, Callable
 
 def wait_for(predicate: Callable[[], Any], timeout: float, what: str,
              interval: float = 0.02) -> Any:
-    """Return ``predicate()``'s first truthy value; raise AssertionError at the deadline."""
+    """``predicate()``'s first truthy value; AssertionError at the deadline."""
     deadline = time.monotonic() + timeout
     while True:
         value = predicate()

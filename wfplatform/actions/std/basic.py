@@ -3,8 +3,8 @@
 import time
 from typing import Any
 
-from wfplatform import exceptions
 from wfplatform.actions import base
+from wfplatform import exceptions
 
 
 class NoOpAction(base.Action):

@@ -5,8 +5,8 @@ from typing import Any
 
 import requests
 
-from wfplatform import exceptions
 from wfplatform.actions import base
+from wfplatform import exceptions
 
 DEFAULT_TIMEOUT = 60.0
 MAX_CONTENT_BYTES = 10 * 1024 * 1024

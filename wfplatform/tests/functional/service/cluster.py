@@ -11,16 +11,16 @@ import signal
 import socket
 import subprocess
 import sys
+from typing import Any
 import urllib.error
 import urllib.request
 import uuid
-from typing import Any
 
 import fixtures
 from testtools import content as testtools_content
 
-from wfplatform.tests import waiting
 from wfplatform.tests.fixtures import database as db_fixtures
+from wfplatform.tests import waiting
 
 RABBIT_URL = os.environ.get('WFP_RABBIT_URL', 'rabbit://guest:guest@127.0.0.1:5672/')
 
@@ -172,4 +172,5 @@ amqp_auto_delete = true
             _, execution = self.request('GET', f'/v2/executions/{execution_id}')
             return execution if execution['state'] not in ('IDLE', 'RUNNING') \
                 else None
-        return waiting.wait_for(finished, timeout, f'execution {execution_id} to finish')
+        return waiting.wait_for(finished, timeout,
+                                f'execution {execution_id} to finish')

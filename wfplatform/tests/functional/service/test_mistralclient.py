@@ -2,12 +2,12 @@
 
 import json
 
-import testtools
 from mistralclient.api import client as mistral_client
+import testtools
 
-from wfplatform.tests import waiting
 from wfplatform.tests.functional.service import cluster as service_cluster
 from wfplatform.tests.functional.service import test_end_to_end
+from wfplatform.tests import waiting
 
 
 class MistralClientTest(testtools.TestCase):

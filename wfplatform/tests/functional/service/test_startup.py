@@ -4,8 +4,8 @@ import subprocess
 
 import testtools
 
-from wfplatform.tests import waiting
 from wfplatform.tests.functional.service import cluster as service_cluster
+from wfplatform.tests import waiting
 
 
 class UnmigratedDatabaseTest(testtools.TestCase):

@@ -1,15 +1,13 @@
 """The engine in-process: SQLite, in-process messaging, the local executor."""
 
 import fixtures
-import testtools
 from oslo_config import cfg
 from oslo_config import fixture as config_fixture
+import testtools
 
+from wfplatform.actions import registry as action_registry
 from wfplatform import config
 from wfplatform import context as wf_context
-from wfplatform import exceptions
-from wfplatform import lang
-from wfplatform.actions import registry as action_registry
 from wfplatform.db.repositories import action_executions
 from wfplatform.db.repositories import common
 from wfplatform.db.repositories import outbox as outbox_repository
@@ -18,9 +16,11 @@ from wfplatform.db.repositories import workflow_definitions
 from wfplatform.db.repositories import workflow_executions
 from wfplatform.engine import outbox as engine_outbox
 from wfplatform.engine import service as engine_service
+from wfplatform import exceptions
+from wfplatform import lang
 from wfplatform.rpc import transport as rpc_transport
-from wfplatform.tests import waiting
 from wfplatform.tests.fixtures import database as db_fixtures
+from wfplatform.tests import waiting
 
 CHAIN = """
 version: '2.0'
@@ -108,7 +108,8 @@ class EngineTest(testtools.TestCase):
         self.assertTrue(all(t['processed'] and t['finished_at'] for t in tasks))
 
     def test_outbox_is_empty_once_messages_are_sent(self):
-        done = self.fixture.wait_finished(self.fixture.start('chain', {'word': 'x'})['id'])
+        started = self.fixture.start('chain', {'word': 'x'})
+        done = self.fixture.wait_finished(started['id'])
         self.assertEqual('SUCCESS', done['state'])
         with self.fixture.database.transaction() as session:
             self.assertEqual(0, outbox_repository.count(session))
