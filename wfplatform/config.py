@@ -6,7 +6,6 @@ because oslo.messaging registers its own options there (see DESIGN.md §6); noth
 changes ``CONF`` at run time except :func:`parse_args` at process start and tests.
 """
 
-import itertools
 import socket
 from typing import Iterable
 
@@ -99,7 +98,7 @@ event_engine_opts = [
                     'each notification is handled once.'),
 ]
 
-_GROUPS = {
+_GROUPS: dict[str | None, list[cfg.Opt]] = {
     None: default_opts,
     'api': api_opts,
     'pecan': pecan_opts,
@@ -120,12 +119,12 @@ def register_opts(conf: cfg.ConfigOpts) -> None:
 
 def set_lib_defaults() -> None:
     """Library defaults that differ from their own (for oslo-config-generator)."""
-    db_options.set_defaults(cfg.CONF, connection=DEFAULT_CONNECTION)
+    cfg.set_defaults(db_options.database_opts, connection=DEFAULT_CONNECTION)
 
 
 def list_opts() -> Iterable[tuple[str | None, list[cfg.Opt]]]:
     """Every option of this package, for oslo-config-generator."""
-    return [(group, list(itertools.chain(opts))) for group, opts in _GROUPS.items()]
+    return [(group, list(opts)) for group, opts in _GROUPS.items()]
 
 
 def parse_args(argv: list[str], conf: cfg.ConfigOpts = cfg.CONF,

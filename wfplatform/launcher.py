@@ -70,9 +70,10 @@ def selected(names: list[str], conf: cfg.ConfigOpts) -> list[str]:
     return [name for name in ('engine', 'executor', 'api') if name in wanted]
 
 
-def build(names: list[str], conf: cfg.ConfigOpts) -> list[Service]:
+def build(names: list[str], conf: cfg.ConfigOpts,
+          all_in_one: bool = False) -> list[Service]:
     """Create the services; refuses to if the database schema is not current."""
-    transport = rpc_transport.get_transport(conf)
+    transport = rpc_transport.get_transport(conf, all_in_one)
     database = None
     if {'api', 'engine'} & set(names):
         database = db_database.Database.from_config(conf)

@@ -20,7 +20,8 @@ def main(argv: list[str] | None = None) -> int:
     config.parse_args(sys.argv[1:] if argv is None else argv, conf)
     logging.setup(conf, 'wfplatform')
     try:
-        services = launcher.build(launcher.selected(conf.server, conf), conf)
+        services = launcher.build(launcher.selected(conf.server, conf), conf,
+                                  all_in_one='all' in conf.server)
     except (ValueError, exceptions.SchemaNotCurrent) as error:
         print(f'wfplatform-server: {error}', file=sys.stderr)
         return 2

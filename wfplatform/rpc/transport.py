@@ -8,8 +8,10 @@ from typing import Any
 
 from oslo_config import cfg
 import oslo_messaging as messaging
+from oslo_messaging import opts as messaging_opts
 
 from wfplatform import context as wf_context
+from wfplatform import exceptions
 
 
 class ContextSerializer(messaging.NoOpSerializer):
@@ -22,11 +24,30 @@ class ContextSerializer(messaging.NoOpSerializer):
         return wf_context.RequestContext.from_dict(context)
 
 
-def get_transport(conf: cfg.ConfigOpts) -> messaging.Transport:
-    """The transport named by ``[DEFAULT] transport_url`` (default ``fake://``)."""
+def get_transport(conf: cfg.ConfigOpts,
+                  all_in_one: bool = False) -> messaging.Transport:
+    """The transport named by ``[DEFAULT] transport_url``.
+
+    A process that runs every service (``--server all``) and was given no URL uses
+    the in-process ``fake://`` transport: the embedded first-run default. Any other
+    process keeps oslo.messaging's default, because ``fake://`` cannot reach
+    another process.
+    """
     messaging.set_transport_defaults('wfplatform')
-    conf.set_default('transport_url', 'fake://')
-    return messaging.get_rpc_transport(conf)
+    register_opts(conf)
+    url = None
+    if all_in_one and conf.get_location('transport_url').location == \
+            cfg.Locations.opt_default:
+        url = 'fake://'
+    return messaging.get_rpc_transport(
+        conf, url=url, allowed_remote_exmods=[exceptions.__name__])
+
+
+def register_opts(conf: cfg.ConfigOpts) -> None:
+    """Register oslo.messaging's transport options so they can be read early."""
+    for group, opts in messaging_opts.list_opts():
+        if group is None:
+            conf.register_opts(opts)
 
 
 def get_server(transport: messaging.Transport, target: messaging.Target,

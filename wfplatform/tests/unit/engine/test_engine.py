@@ -50,6 +50,8 @@ class EngineFixture(fixtures.Fixture):
     def _setUp(self):
         conf = self.useFixture(config_fixture.Config(cfg.CONF)).conf
         config.register_opts(conf)
+        rpc_transport.register_opts(conf)
+        conf.set_override('transport_url', 'fake://')
         conf.set_override('type', 'local', group='executor')
         conf.set_override('topic', f'engine-{id(self)}', group='engine')
         self.database = self.useFixture(db_fixtures.MigratedDatabase('sqlite')).database
