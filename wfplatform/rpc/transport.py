@@ -8,7 +8,6 @@ from typing import Any
 
 from oslo_config import cfg
 import oslo_messaging as messaging
-from oslo_messaging import opts as messaging_opts
 
 from wfplatform import context as wf_context
 from wfplatform import exceptions
@@ -33,7 +32,6 @@ def get_transport(conf: cfg.ConfigOpts,
     process keeps oslo.messaging's default, because ``fake://`` cannot reach
     another process.
     """
-    messaging.set_transport_defaults('wfplatform')
     register_opts(conf)
     url = None
     if all_in_one and conf.get_location('transport_url').location == \
@@ -44,10 +42,13 @@ def get_transport(conf: cfg.ConfigOpts,
 
 
 def register_opts(conf: cfg.ConfigOpts) -> None:
-    """Register oslo.messaging's transport options so they can be read early."""
-    for group, opts in messaging_opts.list_opts():
-        if group is None:
-            conf.register_opts(opts)
+    """Register oslo.messaging's transport options with wfplatform's defaults.
+
+    oslo.messaging registers them when it first parses a transport URL; doing
+    that here lets callers read ``transport_url`` before creating a transport.
+    """
+    messaging.set_transport_defaults('wfplatform')
+    messaging.TransportURL.parse(conf)
 
 
 def get_server(transport: messaging.Transport, target: messaging.Target,

@@ -153,7 +153,7 @@ uses_env:
   output:
     region: <% env().region %>
   tasks:
-    noop:
+    nothing:
       action: std.noop
 """)
         execution_id = self.fixture.start(

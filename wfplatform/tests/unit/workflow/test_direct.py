@@ -165,6 +165,9 @@ loop:
   output:
     count: <% $.count %>
   tasks:
+    begin:
+      action: std.noop
+      on-success: step
     step:
       action: std.noop
       publish:
@@ -173,7 +176,7 @@ loop:
         - step: <% $.count < 3 %>
 """
         result = simulator.run(definition)
-        self.assertEqual(['step'] * 3, result.started)
+        self.assertEqual(['begin'] + ['step'] * 3, result.started)
         self.assertEqual({'count': 3}, result.output)
 
 
@@ -187,6 +190,7 @@ commands:
       action: std.echo output=7
       publish: {{value: <% task().result %>}}
       on-success: {command}
+      on-error: never
     never:
       action: std.noop
 """

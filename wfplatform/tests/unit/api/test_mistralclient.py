@@ -1,0 +1,156 @@
+"""python-mistralclient against the API: its managers, resources and CLI formatters.
+
+The client's HTTP session gets a ``requests`` transport adapter that hands every
+request to the webtest application, so the client's own URL building, JSON
+handling and error parsing run unchanged.
+"""
+
+import json
+from typing import Any
+import urllib.parse
+
+from mistralclient.api import base as client_base
+from mistralclient.api import httpclient
+from mistralclient.api.v2 import action_executions
+from mistralclient.api.v2 import executions
+from mistralclient.api.v2 import tasks
+from mistralclient.api.v2 import workflows
+from mistralclient.commands.v2 import action_executions as action_execution_commands
+from mistralclient.commands.v2 import executions as execution_commands
+from mistralclient.commands.v2 import tasks as task_commands
+from mistralclient.commands.v2 import workflows as workflow_commands
+import requests
+from requests import adapters
+from requests import structures
+
+from wfplatform.tests.unit.api import base
+
+BASE_URL = 'http://wfplatform.test:8989/v2'
+
+
+class WebTestAdapter(adapters.BaseAdapter):
+    """A ``requests`` transport that answers from a webtest application."""
+
+    def __init__(self, app: Any) -> None:
+        super().__init__()
+        self.app = app
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> Any:
+        url = urllib.parse.urlsplit(request.url)
+        body = request.body or b''
+        reply = self.app.request(
+            url.path + (f'?{url.query}' if url.query else ''),
+            method=request.method, body=body.encode() if isinstance(body, str)
+            else body,
+            headers={'Host': url.netloc,
+                     **{name: value for name, value in request.headers.items()
+                        if name.lower() != 'content-length'}},
+            expect_errors=True)
+        response = requests.Response()
+        response.status_code = reply.status_int
+        response.headers = structures.CaseInsensitiveDict(reply.headers)
+        response._content = reply.body
+        response.encoding = 'utf-8'
+        response.url = request.url
+        response.request = request
+        return response
+
+    def close(self) -> None:
+        pass
+
+
+class TestMistralClient(base.ApiTestCase):
+
+    def setUp(self):
+        super().setUp()
+        session = requests.Session()
+        session.mount('http://wfplatform.test:8989/', WebTestAdapter(self.app))
+        http = httpclient.HTTPClient(BASE_URL, session=session)
+        self.workflows = workflows.WorkflowManager(http)
+        self.executions = executions.ExecutionManager(http)
+        self.tasks = tasks.TaskManager(http)
+        self.action_executions = action_executions.ActionExecutionManager(http)
+
+    def test_workflow_create_list_get(self):
+        [created] = self.workflows.create(base.WORKFLOW)
+        self.assertEqual('greet', created.name)
+        self.assertEqual('name, greeting=Hello', created.input)
+        self.assertEqual(['demo', 'test'], created.tags)
+        self.assertEqual('private', created.scope)
+        self.assertEqual([created.id], [w.id for w in self.workflows.list()])
+        fetched = self.workflows.get('greet')
+        self.assertEqual(created.to_dict(), fetched.to_dict())
+        headings, row = workflow_commands.WorkflowFormatter.format(fetched)
+        self.assertEqual('greet', row[1])
+
+    def test_workflow_update_validate_delete(self):
+        [created] = self.workflows.create(base.WORKFLOW, namespace='team')
+        changed = base.WORKFLOW.replace('Hello', 'Hi')
+        [updated] = self.workflows.update(changed, namespace='team')
+        self.assertEqual('name, greeting=Hi', updated.input)
+        by_id = self.workflows.update(base.WORKFLOW, namespace='team',
+                                      id=created.id)
+        self.assertEqual(created.id, by_id.id)
+        self.assertEqual({'valid': True, 'error': None},
+                         self.workflows.validate(base.WORKFLOW))
+        self.assertFalse(self.workflows.validate("version: '2.0'\nwf: [")['valid'])
+        self.workflows.delete('greet', namespace='team')
+        self.assertEqual([], self.workflows.list())
+
+    def test_errors_carry_status_and_faultstring(self):
+        error = self.assertRaises(client_base.APIException,
+                                  self.workflows.get, 'nope')
+        self.assertEqual(404, error.error_code)
+        self.assertIn('nope', error.error_message)
+        self.workflows.create(base.WORKFLOW)
+        error = self.assertRaises(client_base.APIException,
+                                  self.workflows.create, base.WORKFLOW)
+        self.assertEqual(409, error.error_code)
+
+    def test_execution_create_get_list(self):
+        [workflow] = self.workflows.create(base.WORKFLOW)
+        created = self.executions.create(workflow.id, workflow_input={'name': 'Ann'},
+                                         description='by client', env={'a': 1})
+        self.assertEqual('greet', created.workflow_name)
+        self.assertEqual(workflow.id, created.workflow_id)
+        self.assertEqual('RUNNING', created.state)
+        self.assertEqual({'name': 'Ann'}, json.loads(created.input))
+        self.assertEqual({'env': {'a': 1}}, json.loads(created.params))
+        fetched = self.executions.get(created.id)
+        self.assertEqual(created.id, fetched.id)
+        self.assertIsNone(fetched.root_execution_id)
+        self.assertEqual('by client', fetched.description)
+        [listed] = self.executions.list()
+        self.assertEqual(created.id, listed.id)
+        by_name = self.executions.create('greet', workflow_input='{"name": "Bo"}')
+        self.assertEqual({'name': 'Bo'}, json.loads(by_name.input))
+        _, row = execution_commands.ExecutionFormatter.format(fetched)
+        self.assertEqual('<none>', row[6])
+
+    def test_execution_list_as_the_cli_asks(self):
+        execution = self.insert_execution()
+        [listed] = self.executions.list(
+            nulls='root_execution_id', sort_keys='created_at', sort_dirs='desc',
+            limit=100, fields=execution_commands.ExecutionFormatter.fields())
+        self.assertEqual(execution['id'], listed.id)
+        _, row = execution_commands.ExecutionFormatter.format_list(listed)
+        self.assertEqual('greet', row[2])
+
+    def test_tasks_and_action_executions(self):
+        execution = self.insert_execution()
+        task = self.insert_task(execution)
+        action = self.insert_action(task)
+        [listed] = self.tasks.list(execution['id'])
+        self.assertEqual('hello', listed.name)
+        self.assertEqual(execution['id'], listed.workflow_execution_id)
+        self.assertEqual({'text': 'Hello, Ann'}, json.loads(listed.published))
+        fetched = self.tasks.get(task['id'])
+        self.assertEqual('Hello, Ann', json.loads(fetched.result))
+        _, row = task_commands.TaskFormatter.format(fetched)
+        self.assertEqual('0:00:02', row[-1])
+        [action_ex] = self.action_executions.list(task['id'])
+        self.assertEqual(action['id'], action_ex.id)
+        self.assertEqual('hello', action_ex.task_name)
+        _, row = action_execution_commands.ActionExecutionFormatter.format(
+            self.action_executions.get(action['id']))
+        self.assertEqual('hello', row[4])
