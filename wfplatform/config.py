@@ -80,6 +80,10 @@ notifier_opts = [
                     '"remote" sends them to notifier services over RPC.'),
     cfg.StrOpt('topic', default='wfplatform_notifier',
                help='RPC topic the notifiers listen on.'),
+    cfg.StrOpt('notify', default='[]',
+               help='Publishers that receive the events of every execution, as a '
+                    'JSON list in the form of the "notify" execution parameter, '
+                    'e.g. [{"type": "log", "event_types": ["WORKFLOW_FAILED"]}].'),
 ]
 
 coordination_opts = [

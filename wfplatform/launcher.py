@@ -18,12 +18,13 @@ from wfplatform.db import database as db_database
 from wfplatform.db import schema
 from wfplatform.engine import service as engine_service
 from wfplatform.executor import service as executor_service
+from wfplatform.notifier import service as notifier_service
 from wfplatform.rpc import engine as engine_rpc
 from wfplatform.rpc import transport as rpc_transport
 
 LOG = logging.getLogger(__name__)
 
-SERVICE_NAMES = ('api', 'engine', 'executor')
+SERVICE_NAMES = ('api', 'engine', 'executor', 'notifier')
 
 
 class Service(Protocol):
@@ -53,21 +54,23 @@ class APIService:
 def selected(names: list[str], conf: cfg.ConfigOpts) -> list[str]:
     """The services to run, in start order; ``all`` expands to every service.
 
-    With the local executor type, ``all`` leaves out the executor service because
-    the engine runs actions itself.
+    With the local executor (or notifier) type, ``all`` leaves out the executor
+    (or notifier) service because the engine does that work itself.
     """
     wanted = set()
     for name in names:
         if name == 'all':
             wanted.update(SERVICE_NAMES)
-            if conf.executor.type == 'local':
-                wanted.discard('executor')
+            for local in ('executor', 'notifier'):
+                if conf[local].type == 'local':
+                    wanted.discard(local)
         elif name in SERVICE_NAMES:
             wanted.add(name)
         else:
             raise ValueError(f'Unknown service {name!r}; choose from '
                              f'{", ".join(SERVICE_NAMES + ("all",))}')
-    return [name for name in ('engine', 'executor', 'api') if name in wanted]
+    return [name for name in ('engine', 'executor', 'notifier', 'api')
+            if name in wanted]
 
 
 def build(names: list[str], conf: cfg.ConfigOpts,
@@ -88,6 +91,8 @@ def build(names: list[str], conf: cfg.ConfigOpts,
         elif name == 'executor':
             services.append(executor_service.ExecutorService(conf, transport,
                                                              registry))
+        elif name == 'notifier':
+            services.append(notifier_service.NotifierService(conf, transport))
         elif name == 'api':
             assert database is not None
             services.append(APIService(conf, database,

@@ -11,7 +11,8 @@ from wfplatform import launcher
 
 server_opt = cfg.ListOpt(
     'server', default=['all'],
-    help='Services to run in this process: api, engine, executor, or all.')
+    help='Services to run in this process: api, engine, executor, notifier, '
+         'or all.')
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -22,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         services = launcher.build(launcher.selected(conf.server, conf), conf,
                                   all_in_one='all' in conf.server)
-    except (ValueError, exceptions.SchemaNotCurrent) as error:
+    except (ValueError, exceptions.WfplatformError) as error:
         print(f'wfplatform-server: {error}', file=sys.stderr)
         return 2
     launcher.run(services)

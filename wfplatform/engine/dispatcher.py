@@ -20,6 +20,7 @@ from wfplatform.db.repositories import task_executions
 from wfplatform.db.repositories import workflow_executions
 from wfplatform.engine import outbox
 from wfplatform.executor import runner
+from wfplatform.notifier import notifier
 from wfplatform import workflow
 from wfplatform.workflow import commands as cmd
 from wfplatform.workflow import states
@@ -28,6 +29,7 @@ from wfplatform.workflow import view as wf_view
 LOG = logging.getLogger(__name__)
 
 RUN_ACTION = 'run_action'
+NOTIFY = 'notify'
 
 
 @dataclasses.dataclass
@@ -42,8 +44,37 @@ class Transaction:
 
 
 class Dispatcher:
-    def __init__(self, executor_topic: str) -> None:
+    def __init__(self, executor_topic: str, notifier_topic: str,
+                 default_publishers: list[dict[str, Any]]) -> None:
         self._executor_topic = executor_topic
+        self._notifier_topic = notifier_topic
+        self._default_publishers = default_publishers
+
+    def notify(self, tx: Transaction, task: wf_view.TaskView | None = None) -> None:
+        """Queue the event for the workflow's (or ``task``'s) new state, if asked.
+
+        Events travel through the outbox, so one is sent exactly when its state
+        change commits.
+        """
+        publishers = self._default_publishers + list(
+            tx.view.params.get('notify') or [])
+        events = notifier.TASK_EVENTS if task else notifier.WORKFLOW_EVENTS
+        source = task or tx.view
+        event_type = events.get(source.state)
+        if not publishers or event_type is None:
+            return
+        event = {
+            'event': event_type, 'type': 'task' if task else 'workflow',
+            'id': source.id, 'name': source.name, 'state': source.state,
+            'state_info': task.state_info if task else tx.record['state_info'],
+            'workflow_execution_id': tx.view.id, 'workflow_name': tx.view.name,
+            'root_execution_id': tx.record['root_execution_id'],
+            'project_id': tx.record['project_id'],
+            'timestamp': timeutils.utcnow().isoformat()}
+        tx.messages.append(outbox.add(
+            tx.session, topic=self._notifier_topic, method=NOTIFY,
+            payload={'context': tx.context.to_dict(), 'event': event,
+                     'publishers': publishers}))
 
     def run(self, tx: Transaction, event: cmd.Event) -> None:
         """Feed ``event`` (and whatever follows from it) through the kernel."""
@@ -86,6 +117,7 @@ class Dispatcher:
             in_context=command.in_context))
         LOG.debug('Task %s started [task_ex_id=%s, execution_id=%s]',
                   command.name, task['id'], record['id'])
+        self.notify(tx, tx.view.tasks[-1])
         if command.error is not None:
             return cmd.TaskFinished(task['id'], success=False, error=command.error)
         self._run_action(tx, task, command)
@@ -119,10 +151,12 @@ class Dispatcher:
             published=dict(command.published), processed=True,
             runtime_context={'next_tasks': list(command.next_tasks)},
             finished_at=timeutils.utcnow())
-        tx.view = tx.view.replace_task(dataclasses.replace(
+        finished = dataclasses.replace(
             task, state=command.state, result=command.result,
             published=command.published, state_info=command.state_info,
-            next_tasks=command.next_tasks))
+            next_tasks=command.next_tasks)
+        tx.view = tx.view.replace_task(finished)
+        self.notify(tx, finished)
         LOG.debug('Task %s is %s [task_ex_id=%s, execution_id=%s]', task.name,
                   command.state, task.id, tx.view.id)
 
@@ -136,5 +170,6 @@ class Dispatcher:
             values['output'] = output if output is not None else {}
         tx.record = workflow_executions.update(tx.session, tx.view.id, **values)
         tx.view = dataclasses.replace(tx.view, state=state)
+        self.notify(tx)
         LOG.info('Workflow %s is %s [execution_id=%s]%s', tx.view.name, state,
                  tx.view.id, f': {state_info}' if state_info else '')

@@ -25,6 +25,7 @@ from wfplatform.engine import views
 from wfplatform import exceptions
 from wfplatform import expressions
 from wfplatform.lang import specs
+from wfplatform.notifier import notifier
 from wfplatform.workflow import commands as cmd
 from wfplatform.workflow import data
 from wfplatform.workflow import states
@@ -61,6 +62,7 @@ class Engine:
             tx = self._create_execution(
                 session, context, execution_id, workflow_identifier, namespace,
                 workflow_input, description, params, source_execution_id)
+            self._dispatcher.notify(tx)
             if tx.view.state == states.RUNNING:
                 self._dispatcher.run(tx, cmd.WorkflowStarted())
             return tx.record, tx.messages
@@ -127,6 +129,8 @@ class Engine:
         spec = specs.WorkflowSpec.from_dict(definition['spec'])
         resolved_input = data.resolve_input(spec, workflow_input)
         params = self._resolve_env(session, context, params)
+        if 'notify' in params:
+            notifier.check_publishers(params['notify'])
         view = wf_view.WorkflowView(id=execution_id, name=spec.name, spec=spec,
                                     state=states.RUNNING, input=resolved_input,
                                     params=params)

@@ -1,5 +1,6 @@
 """The engine service: RPC server, outbox sweeper, and the local executor if asked."""
 
+import json
 from typing import Any
 
 from oslo_config import cfg
@@ -14,9 +15,12 @@ from wfplatform.engine import dispatcher as engine_dispatcher
 from wfplatform.engine import endpoint
 from wfplatform.engine import engine as engine_module
 from wfplatform.engine import outbox as engine_outbox
+from wfplatform import exceptions
 from wfplatform.executor import runner as action_runner
+from wfplatform.notifier import notifier as event_notifier
 from wfplatform.rpc import engine as engine_rpc
 from wfplatform.rpc import executor as executor_rpc
+from wfplatform.rpc import notifier as notifier_rpc
 from wfplatform.rpc import transport as rpc_transport
 
 LOG = logging.getLogger(__name__)
@@ -33,6 +37,12 @@ class EngineService:
         self._registry = registry
         self._local_runner: action_runner.ActionRunner | None = None
         self._executor_client: executor_rpc.ExecutorClient | None = None
+        self._local_notifier: event_notifier.Notifier | None = None
+        self._notifier_client: notifier_rpc.NotifierClient | None = None
+        if conf.notifier.type == 'local':
+            self._local_notifier = event_notifier.Notifier()
+        else:
+            self._notifier_client = notifier_rpc.NotifierClient(transport, conf)
         if conf.executor.type == 'local':
             self._local_runner = action_runner.ActionRunner(
                 registry, self._report_locally, conf.executor.workers)
@@ -41,8 +51,9 @@ class EngineService:
         self.outbox = engine_outbox.Outbox(
             database, self._send, conf.engine.outbox_sweep_interval,
             conf.engine.outbox_resend_after)
-        self.engine = engine_module.Engine(
-            database, engine_dispatcher.Dispatcher(conf.executor.topic), self.outbox)
+        dispatcher = engine_dispatcher.Dispatcher(
+            conf.executor.topic, conf.notifier.topic, configured_publishers(conf))
+        self.engine = engine_module.Engine(database, dispatcher, self.outbox)
         self._server = rpc_transport.get_server(
             transport, engine_rpc.target(conf, server=conf.host),
             [endpoint.EngineEndpoint(self.engine)])
@@ -66,9 +77,15 @@ class EngineService:
         LOG.info('Engine stopped')
 
     def _send(self, message: engine_outbox.Message) -> None:
-        if message.method != engine_dispatcher.RUN_ACTION:
-            raise ValueError(f'No sender for outbox method {message.method}')
         context = wf_context.RequestContext.from_dict(message.payload['context'])
+        if message.method == engine_dispatcher.RUN_ACTION:
+            self._send_action(context, message)
+        elif message.method == engine_dispatcher.NOTIFY:
+            self._send_event(context, message)
+        else:
+            raise ValueError(f'No sender for outbox method {message.method}')
+
+    def _send_action(self, context: Any, message: engine_outbox.Message) -> None:
         request = message.payload['request']
         if self._local_runner is not None:
             self._local_runner.submit(context, action_runner.ActionRequest(**request))
@@ -76,6 +93,23 @@ class EngineService:
             assert self._executor_client is not None
             self._executor_client.run_action(context, request, message.server)
 
+    def _send_event(self, context: Any, message: engine_outbox.Message) -> None:
+        event, publishers = message.payload['event'], message.payload['publishers']
+        if self._local_notifier is not None:
+            self._local_notifier.notify(context, event, publishers)
+        else:
+            assert self._notifier_client is not None
+            self._notifier_client.notify(context, event, publishers)
+
     def _report_locally(self, context: Any, action_execution_id: str,
                         result: dict[str, Any]) -> None:
         self.engine.on_action_complete(context, action_execution_id, result)
+
+
+def configured_publishers(conf: cfg.ConfigOpts) -> list[dict[str, Any]]:
+    """``[notifier] notify``, checked: a bad value stops the engine at start."""
+    try:
+        return event_notifier.check_publishers(json.loads(conf.notifier.notify))
+    except (ValueError, exceptions.InvalidInput) as error:
+        raise exceptions.InvalidInput(
+            f'[notifier] notify is not a valid list of publishers: {error}') from None

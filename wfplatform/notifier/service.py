@@ -1,0 +1,45 @@
+"""The notifier service: publishes events the engines send it over RPC."""
+
+from typing import Any
+
+from oslo_config import cfg
+from oslo_log import log as logging
+import oslo_messaging as messaging
+
+from wfplatform.notifier import notifier as event_notifier
+from wfplatform.rpc import notifier as notifier_rpc
+from wfplatform.rpc import transport as rpc_transport
+
+LOG = logging.getLogger(__name__)
+
+
+class NotifierEndpoint:
+    target = messaging.Target(version=notifier_rpc.RPC_API_VERSION)
+
+    def __init__(self, notifier: event_notifier.Notifier) -> None:
+        self._notifier = notifier
+
+    def notify(self, context: Any, event: dict[str, Any],
+               publishers: list[dict[str, Any]]) -> None:
+        LOG.debug('notify %s [execution_id=%s]', event['event'],
+                  event['workflow_execution_id'])
+        self._notifier.notify(context, event, publishers)
+
+
+class NotifierService:
+    name = 'notifier'
+
+    def __init__(self, conf: cfg.ConfigOpts, transport: messaging.Transport) -> None:
+        self._conf = conf
+        self._server = rpc_transport.get_server(
+            transport, notifier_rpc.target(conf, server=conf.host),
+            [NotifierEndpoint(event_notifier.Notifier())])
+
+    def start(self) -> None:
+        self._server.start()
+        LOG.info('Notifier started on topic %s', self._conf.notifier.topic)
+
+    def stop(self) -> None:
+        self._server.stop()
+        self._server.wait()
+        LOG.info('Notifier stopped')
