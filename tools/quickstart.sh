@@ -38,7 +38,8 @@ echo $! > "$root/server.pid"
 
 url="http://127.0.0.1:$port"
 for _ in $(seq 100); do
-    curl --silent --fail "$url/" > /dev/null 2>&1 && break
+    "$root/venv/bin/python" -c "import urllib.request; urllib.request.urlopen('$url/')" \
+        > /dev/null 2>&1 && break
     if ! kill -0 "$(cat "$root/server.pid")" 2>/dev/null; then
         echo "wfplatform-server exited:"; cat "$root/server.out"; exit 1
     fi
