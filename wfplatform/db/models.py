@@ -58,6 +58,15 @@ class Base(orm.DeclarativeBase):
         Timestamp, nullable=True, onupdate=_now)
 
 
+def _json_column() -> orm.Mapped[Any]:
+    """A JSON value that may be null.
+
+    Says ``nullable=True`` outright: with ``Mapped[Any]`` SQLAlchemy would infer
+    NOT NULL, which the migrations (and the data) do not have.
+    """
+    return orm.mapped_column(JsonEncoded, nullable=True)
+
+
 def _project_column() -> orm.Mapped[str]:
     return orm.mapped_column(sa.String(80), nullable=False)
 
@@ -77,8 +86,8 @@ class Workbook(Base):
     namespace: orm.Mapped[str] = orm.mapped_column(sa.String(255), nullable=False,
                                                    default='')
     definition: orm.Mapped[str | None] = orm.mapped_column(LongText)
-    spec: orm.Mapped[Any] = orm.mapped_column(JsonEncoded)
-    tags: orm.Mapped[Any] = orm.mapped_column(JsonEncoded)
+    spec: orm.Mapped[Any] = _json_column()
+    tags: orm.Mapped[Any] = _json_column()
     scope: orm.Mapped[str] = _scope_column()
     project_id: orm.Mapped[str] = _project_column()
 
@@ -96,9 +105,9 @@ class WorkflowDefinition(Base):
     namespace: orm.Mapped[str] = orm.mapped_column(sa.String(255), nullable=False,
                                                    default='')
     definition: orm.Mapped[str | None] = orm.mapped_column(LongText)
-    spec: orm.Mapped[Any] = orm.mapped_column(JsonEncoded)
+    spec: orm.Mapped[Any] = _json_column()
     input: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
-    tags: orm.Mapped[Any] = orm.mapped_column(JsonEncoded)
+    tags: orm.Mapped[Any] = _json_column()
     is_system: orm.Mapped[bool] = orm.mapped_column(sa.Boolean, nullable=False,
                                                     default=False)
     workbook_name: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
@@ -119,8 +128,8 @@ class ActionDefinition(Base):
     description: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
     input: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
     definition: orm.Mapped[str | None] = orm.mapped_column(LongText)
-    spec: orm.Mapped[Any] = orm.mapped_column(JsonEncoded)
-    tags: orm.Mapped[Any] = orm.mapped_column(JsonEncoded)
+    spec: orm.Mapped[Any] = _json_column()
+    tags: orm.Mapped[Any] = _json_column()
     is_system: orm.Mapped[bool] = orm.mapped_column(sa.Boolean, nullable=False,
                                                     default=False)
     action_class: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
@@ -138,7 +147,7 @@ class Environment(Base):
 
     name: orm.Mapped[str] = orm.mapped_column(sa.String(255), nullable=False)
     description: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
-    variables: orm.Mapped[Any] = orm.mapped_column(JsonEncoded)
+    variables: orm.Mapped[Any] = _json_column()
     scope: orm.Mapped[str] = _scope_column()
     project_id: orm.Mapped[str] = _project_column()
 
@@ -163,15 +172,15 @@ class WorkflowExecution(Base):
     workflow_namespace: orm.Mapped[str] = orm.mapped_column(
         sa.String(255), nullable=False, default='')
     description: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
-    tags: orm.Mapped[Any] = orm.mapped_column(JsonEncoded)
+    tags: orm.Mapped[Any] = _json_column()
     spec: orm.Mapped[Any] = orm.mapped_column(JsonEncoded, nullable=False)
     state: orm.Mapped[str] = orm.mapped_column(sa.String(20), nullable=False)
     state_info: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
-    input: orm.Mapped[Any] = orm.mapped_column(JsonEncoded)
-    output: orm.Mapped[Any] = orm.mapped_column(JsonEncoded)
-    params: orm.Mapped[Any] = orm.mapped_column(JsonEncoded)
-    context: orm.Mapped[Any] = orm.mapped_column(JsonEncoded)
-    runtime_context: orm.Mapped[Any] = orm.mapped_column(JsonEncoded)
+    input: orm.Mapped[Any] = _json_column()
+    output: orm.Mapped[Any] = _json_column()
+    params: orm.Mapped[Any] = _json_column()
+    context: orm.Mapped[Any] = _json_column()
+    runtime_context: orm.Mapped[Any] = _json_column()
     task_execution_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(36))
     root_execution_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(36))
     source_execution_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(36))
@@ -204,13 +213,13 @@ class TaskExecution(Base):
     workflow_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(36))
     workflow_namespace: orm.Mapped[str] = orm.mapped_column(
         sa.String(255), nullable=False, default='')
-    tags: orm.Mapped[Any] = orm.mapped_column(JsonEncoded)
+    tags: orm.Mapped[Any] = _json_column()
     state: orm.Mapped[str] = orm.mapped_column(sa.String(20), nullable=False)
     state_info: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
-    in_context: orm.Mapped[Any] = orm.mapped_column(JsonEncoded)
-    result: orm.Mapped[Any] = orm.mapped_column(JsonEncoded)
-    published: orm.Mapped[Any] = orm.mapped_column(JsonEncoded)
-    runtime_context: orm.Mapped[Any] = orm.mapped_column(JsonEncoded)
+    in_context: orm.Mapped[Any] = _json_column()
+    result: orm.Mapped[Any] = _json_column()
+    published: orm.Mapped[Any] = _json_column()
+    runtime_context: orm.Mapped[Any] = _json_column()
     processed: orm.Mapped[bool] = orm.mapped_column(sa.Boolean, nullable=False,
                                                     default=False)
     started_at: orm.Mapped[datetime.datetime | None] = orm.mapped_column(
@@ -239,16 +248,16 @@ class ActionExecution(Base):
     workflow_namespace: orm.Mapped[str] = orm.mapped_column(
         sa.String(255), nullable=False, default='')
     description: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
-    tags: orm.Mapped[Any] = orm.mapped_column(JsonEncoded)
+    tags: orm.Mapped[Any] = _json_column()
     state: orm.Mapped[str] = orm.mapped_column(sa.String(20), nullable=False)
     state_info: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
     accepted: orm.Mapped[bool] = orm.mapped_column(sa.Boolean, nullable=False,
                                                    default=False)
     is_sync: orm.Mapped[bool] = orm.mapped_column(sa.Boolean, nullable=False,
                                                   default=True)
-    input: orm.Mapped[Any] = orm.mapped_column(JsonEncoded)
-    output: orm.Mapped[Any] = orm.mapped_column(JsonEncoded)
-    runtime_context: orm.Mapped[Any] = orm.mapped_column(JsonEncoded)
+    input: orm.Mapped[Any] = _json_column()
+    output: orm.Mapped[Any] = _json_column()
+    runtime_context: orm.Mapped[Any] = _json_column()
     executor_host: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
     project_id: orm.Mapped[str] = _project_column()
 
@@ -264,7 +273,7 @@ class ScheduledJob(Base):
 
     job_type: orm.Mapped[str] = orm.mapped_column(sa.String(80), nullable=False)
     key: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
-    payload: orm.Mapped[Any] = orm.mapped_column(JsonEncoded)
+    payload: orm.Mapped[Any] = _json_column()
     run_after: orm.Mapped[datetime.datetime] = orm.mapped_column(Timestamp,
                                                                  nullable=False)
     claimed_by: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))

@@ -2,6 +2,7 @@
 
 import threading
 
+import fixtures
 from oslo_config import cfg
 from oslo_db import exception as db_exc
 import sqlalchemy as sa
@@ -172,6 +173,16 @@ class MemoryAndConfigTest(testtools.TestCase):
         thread.join()
         self.assertEqual([0], result)
 
+    def test_memory_database_connection_is_configured_too(self):
+        database = database_module.Database('sqlite://')
+        self.addCleanup(database.dispose)
+        with database.connection() as connection:
+            connection.exec_driver_sql('CREATE TABLE names (name TEXT)')
+            connection.exec_driver_sql("INSERT INTO names VALUES ('Alpha')")
+            matches = connection.exec_driver_sql(
+                "SELECT count(*) FROM names WHERE name LIKE 'alpha'").scalar()
+        self.assertEqual(0, matches)
+
     def test_from_config_reads_the_database_group(self):
         conf = cfg.ConfigOpts()
         config.register_opts(conf)
@@ -183,3 +194,20 @@ class MemoryAndConfigTest(testtools.TestCase):
         self.addCleanup(database.dispose)
         self.assertEqual(url, str(database.url))
         self.assertEqual('sqlite', database.dialect_name)
+
+
+class TemporaryDatabaseFixtureTest(testtools.TestCase):
+
+    def test_an_unreachable_server_fails_loudly(self):
+        self.useFixture(fixtures.MonkeyPatch(
+            'wfplatform.tests.fixtures.database.ADMIN_URLS',
+            {'postgresql': 'postgresql+psycopg2://postgres@127.0.0.1:1/test'}))
+        fixture = db_fixtures.TemporaryDatabase('postgresql')
+        raised = self.assertRaises(testtools.MultipleExceptions, fixture.setUp)
+        error = raised.args[0][1]
+        self.assertIsInstance(error, RuntimeError)
+        self.assertIn('PostgreSQL is not reachable at 127.0.0.1:1', str(error))
+        self.assertIn('bash .ci/run', str(error))
+
+    def test_unknown_backend(self):
+        self.assertRaises(ValueError, db_fixtures.TemporaryDatabase, 'oracle')

@@ -128,6 +128,22 @@ class ExecutionsTest(base.DatabaseTestCase):
                                          project_id=base.PROJECT)
         self.assertEqual({'x': 1}, stored['published'])
 
+    def test_update_after_create_or_lock_needs_no_select(self):
+        execution = self.make_execution()
+        recorder = self.useFixture(
+            db_fixtures.StatementRecorder(self.database.engine))
+        with self.database.transaction() as session:
+            workflow_executions.get_for_update(session, execution['id'])
+            workflow_executions.update(session, execution['id'], state='PAUSED')
+            task = task_executions.create(
+                session, name='t', unique_key='k', state='IDLE',
+                workflow_execution_id=execution['id'],
+                root_execution_id=execution['id'], workflow_name='wf',
+                project_id=base.PROJECT)
+            task_executions.update(session, task['id'], state='RUNNING')
+        self.assertEqual(['SELECT', 'UPDATE', 'INSERT', 'UPDATE'],
+                         [statement.split()[0] for statement in recorder.statements])
+
     def test_action_executions(self):
         task = self.make_task(self.make_execution())
         first = self.make_action(task, input={'a': 1})

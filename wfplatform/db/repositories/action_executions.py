@@ -1,0 +1,54 @@
+"""Action executions, for a task or run alone (``task_execution_id`` null).
+
+Their id travels in every message about them, so a redelivered result finds the
+row by id and is recognised.
+"""
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from wfplatform.db import models
+from wfplatform.db.repositories import common
+
+_MODEL = models.ActionExecution
+_KIND = 'ActionExecution'
+
+
+def create(session: orm.Session, **values: Any) -> common.Row:
+    identity = common.describe(id=values.get('id'))
+    return common.insert(session, _MODEL, values, f'{_KIND} already exists {identity}')
+
+
+def get(session: orm.Session, id: str, *,
+        project_id: str | None = None) -> common.Row:
+    return models.to_dict(common.find_by_id(session, _MODEL, id, kind=_KIND,
+                                            project_id=project_id))
+
+
+def get_for_update(session: orm.Session, id: str) -> common.Row:
+    """Return the action execution, its row locked until the transaction ends.
+
+    See ``workflow_executions.get_for_update``.
+    """
+    return models.to_dict(common.find_by_id(session, _MODEL, id, kind=_KIND,
+                                            for_update=True))
+
+
+def update(session: orm.Session, id: str, **values: Any) -> common.Row:
+    row = common.find_by_id(session, _MODEL, id, kind=_KIND)
+    return common.update_row(session, row, values)
+
+
+def list_for_task(session: orm.Session, task_execution_id: str) -> common.Rows:
+    """Every action execution of one task, oldest first, in one query."""
+    statement = (sa.select(_MODEL)
+                 .where(_MODEL.task_execution_id == task_execution_id)
+                 .order_by(_MODEL.created_at, _MODEL.id))
+    rows = common.keep_loaded(session, session.scalars(statement).all())
+    return [models.to_dict(row) for row in rows]
+
+
+def list(session: orm.Session, query: common.ListQuery) -> common.Rows:
+    return common.list_rows(session, _MODEL, query)
