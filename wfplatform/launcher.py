@@ -80,7 +80,7 @@ def build(names: list[str], conf: cfg.ConfigOpts,
     database = None
     if {'api', 'engine'} & set(names):
         database = db_database.Database.from_config(conf)
-        schema.check_at_head(database)
+        schema.check_at_head(database, config_files=conf.config_file)
     registry = action_registry.ActionRegistry()
     services: list[Service] = []
     for name in names:
