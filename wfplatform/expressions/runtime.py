@@ -1,0 +1,50 @@
+"""What expression functions may ask about the execution they run in.
+
+Expressions such as ``task(t1).result`` or ``env().url`` need execution state that is
+not in the data context. The caller (the workflow kernel) passes an object
+implementing :class:`Runtime` to every evaluation, so the evaluators stay pure and
+nothing travels through globals or thread-locals.
+"""
+
+import dataclasses
+from typing import Any, Mapping, Protocol
+
+
+class Runtime(Protocol):
+    """Execution state visible to ``task()``, ``execution()`` and ``env()``."""
+
+    @property
+    def current_task(self) -> str | None:
+        """Name of the task whose expressions are evaluated; None outside tasks."""
+
+    def task(self, name: str) -> Mapping[str, Any] | None:
+        """The latest execution of task ``name`` or None if it has not run.
+
+        The mapping has the keys ``id``, ``name``, ``spec``, ``state``,
+        ``state_info``, ``result`` and ``published``.
+        """
+
+    def execution(self) -> Mapping[str, Any]:
+        """The workflow execution: ``id``, ``name``, ``input``, ``params``, …"""
+
+    def env(self) -> Mapping[str, Any]:
+        """The environment variables the execution was started with."""
+
+
+@dataclasses.dataclass(frozen=True)
+class StaticRuntime:
+    """A :class:`Runtime` over fixed data, for tests and simple callers."""
+
+    current_task: str | None = None
+    tasks: Mapping[str, Mapping[str, Any]] = dataclasses.field(default_factory=dict)
+    execution_data: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    env_data: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+
+    def task(self, name: str) -> Mapping[str, Any] | None:
+        return self.tasks.get(name)
+
+    def execution(self) -> Mapping[str, Any]:
+        return self.execution_data
+
+    def env(self) -> Mapping[str, Any]:
+        return self.env_data
