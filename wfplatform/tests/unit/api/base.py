@@ -167,4 +167,3 @@ class ApiTestCase(testtools.TestCase):
             output={'result': 'Hello, Ann'}, project_id=DEFAULT_PROJECT)
         with self.database.transaction() as session:
             return action_executions.create(session, **{**defaults, **values})
-

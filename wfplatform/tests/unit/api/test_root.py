@@ -81,6 +81,10 @@ class TestFaults(base.ApiTestCase):
         response = app.do_request(request, status='*', expect_errors=True)
         self.assertFault(response, 413)
 
+    def test_query_string_that_is_not_utf8_is_400(self):
+        response = self.app.get('/v2/workflows?name=%FF', expect_errors=True)
+        self.assertFault(response, 400, 'UTF-8')
+
     def test_wfplatform_error_keeps_its_status(self):
         with mock.patch.object(workflow_definitions, 'list',
                                side_effect=exceptions.Conflict('busy now')):

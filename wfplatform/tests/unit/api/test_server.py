@@ -2,6 +2,7 @@
 
 import http.client
 import json
+import socket
 import threading
 
 import fixtures
@@ -58,6 +59,16 @@ class TestAPIServer(base.ApiTestCase):
         self.assertIn('faultstring', json.loads(missing.read()))
         connection.request('GET', '/v2')
         self.assertEqual(200, connection.getresponse().status)
+
+    def test_expect_100_continue_is_answered_at_once(self):
+        with socket.create_connection(('127.0.0.1', self.server.port), 10) as sock:
+            sock.sendall(b'POST /v2/workflows/validate HTTP/1.1\r\n'
+                         b'Host: x\r\nContent-Type: text/plain\r\n'
+                         b'Content-Length: 3\r\nExpect: 100-continue\r\n\r\n')
+            self.assertEqual(b'HTTP/1.1 100 Continue\r\n\r\n',
+                             sock.recv(len(b'HTTP/1.1 100 Continue\r\n\r\n')))
+            sock.sendall(b'x: ')
+            self.assertIn(b'"valid": false', sock.recv(65536))
 
     def test_access_lines_are_logged_at_debug(self):
         logger = self.useFixture(fixtures.FakeLogger(level=10,
@@ -121,6 +132,41 @@ class TestStop(testtools.TestCase):
         self.assertEqual(b'done', response.read())
         stopper.join(10)
         self.assertFalse(stopper.is_alive())
+
+    def test_threads_bound_the_requests_running_at_once(self):
+        running, peak, lock = [0], [0], threading.Lock()
+        release = threading.Event()
+
+        def app(environ, start_response):
+            with lock:
+                running[0] += 1
+                peak[0] = max(peak[0], running[0])
+            release.wait(10)
+            with lock:
+                running[0] -= 1
+            start_response('200 OK', [('Content-Length', '2')])
+            return [b'ok']
+
+        api_server = server.APIServer(app, '127.0.0.1', 0, threads=2)
+        api_server.start()
+        self.addCleanup(api_server.stop)
+        results = []
+
+        def call():
+            connection = _client(api_server)
+            connection.request('GET', '/')
+            results.append(connection.getresponse().read())
+            connection.close()
+
+        callers = [threading.Thread(target=call) for _ in range(5)]
+        for caller in callers:
+            caller.start()
+        waiting.wait_for(lambda: running[0] == 2, 5, 'two requests to run')
+        release.set()
+        for caller in callers:
+            caller.join(10)
+        self.assertEqual([b'ok'] * 5, results)
+        self.assertEqual(2, peak[0])
 
     def test_stop_without_start(self):
         api_server = server.APIServer(lambda environ, start: [], '127.0.0.1', 0)

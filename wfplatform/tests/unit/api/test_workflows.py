@@ -77,13 +77,15 @@ greet:
         response = self.app.post('/v2/workflows', "version: '2.0'\nwf:\n  tasks: [\n",
                                  headers={'Content-Type': 'text/plain'},
                                  expect_errors=True)
-        self.assertFault(response, 400, 'line')
+        self.assertFault(response, 400, 'Invalid workflow definition', 'line 4',
+                         'invalid YAML')
 
     def test_invalid_workflow_is_400(self):
-        response = self.app.post('/v2/workflows', "version: '2.0'\nwf:\n  type: direct\n",
+        response = self.app.post('/v2/workflows',
+                                 "version: '2.0'\nwf:\n  type: direct\n",
                                  headers={'Content-Type': 'text/plain'},
                                  expect_errors=True)
-        self.assertFault(response, 400)
+        self.assertFault(response, 400, 'line 2', "'tasks' is required")
 
     def test_empty_definition_is_400(self):
         response = self.app.post('/v2/workflows', '  \n',
@@ -133,6 +135,16 @@ class TestRead(base.ApiTestCase):
         body = self.app.get('/v2/workflows').json
         self.assertEqual({'workflows': [self.workflow]}, body)
 
+    def test_list_filters(self):
+        self.create_workflows(base.TWO_WORKFLOWS, namespace='team')
+        names = [w['name'] for w in
+                 self.app.get('/v2/workflows?namespace=team').json['workflows']]
+        self.assertEqual(['first', 'second'], names)
+        tagged = self.app.get('/v2/workflows?tags=has:demo').json['workflows']
+        self.assertEqual([self.workflow['id']], [w['id'] for w in tagged])
+        named = self.app.get('/v2/workflows?name=in:first,greet').json['workflows']
+        self.assertEqual(['greet', 'first'], [w['name'] for w in named])
+
 
 class TestUpdate(base.ApiTestCase):
 
@@ -175,6 +187,13 @@ class TestUpdate(base.ApiTestCase):
                                 headers={'Content-Type': 'text/plain'},
                                 expect_errors=True)
         self.assertFault(response, 404, 'first')
+
+    def test_update_by_identifier_can_rename(self):
+        renamed = base.WORKFLOW.replace('greet:', 'welcome:')
+        response = self.app.put(f'/v2/workflows/{self.workflow["id"]}', renamed,
+                                headers={'Content-Type': 'text/plain'})
+        self.assertEqual('welcome', response.json['name'])
+        self.app.get('/v2/workflows/welcome', status=200)
 
     def test_update_can_make_public(self):
         response = self.app.put('/v2/workflows?scope=public', self.changed,

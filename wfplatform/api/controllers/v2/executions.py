@@ -1,0 +1,94 @@
+"""``/v2/executions``: start a workflow, read and list executions and their tasks.
+
+Every state change goes through the engine; reads go to the database directly.
+Updating (PUT) and deleting executions is not routed yet: pecan answers 405.
+"""
+
+from typing import Any, Mapping
+
+import pecan
+from pecan import rest
+
+from wfplatform.api import body
+from wfplatform.api.controllers.v2 import common
+from wfplatform.api.controllers.v2 import tasks
+from wfplatform.api import listing
+from wfplatform.api.types import executions as execution_types
+from wfplatform.db.repositories import workflow_executions
+from wfplatform import exceptions
+
+COLLECTION = listing.Collection(
+    name='executions', fields=execution_types.FIELDS,
+    list_fields=execution_types.LIST_FIELDS, filters=execution_types.FILTERS,
+    output_fields=('output',), null_columns=execution_types.NULL_COLUMNS)
+
+
+class ExecutionsController(rest.RestController):
+    tasks = tasks.ExecutionTasksController()
+
+    @pecan.expose('json')
+    def get_all(self) -> dict[str, Any]:
+        request = common.list_request(COLLECTION)
+        records = common.read(
+            lambda session: workflow_executions.list(session, request.query))
+        return common.page(COLLECTION, map(execution_types.to_wire, records), request)
+
+    @pecan.expose('json')
+    def get_one(self, id: str) -> dict[str, Any]:
+        project_id = common.project_scope()
+        record = common.read(lambda session: workflow_executions.get(
+            session, id, project_id=project_id))
+        return execution_types.to_wire(record)
+
+    @pecan.expose('json')
+    def post(self) -> dict[str, Any]:
+        """Start a workflow: 201 with the new execution.
+
+        With ``id`` the call is idempotent (the engine returns the execution that
+        id already names); with ``source_execution_id`` the source's workflow,
+        input and params are the defaults, as in Mistral.
+        """
+        request = execution_types.parse_create(body.json_object(pecan.request))
+        if request.source_execution_id:
+            request = _based_on_source(request)
+        if not request.workflow_identifier:
+            raise exceptions.InvalidInput(
+                'Workflow ID or workflow name must be provided. Workflow ID is '
+                'recommended.')
+        record = pecan.request.engine_client.start_workflow(
+            common.context(), workflow_identifier=request.workflow_identifier,
+            namespace=request.workflow_namespace, workflow_input=dict(request.input),
+            description=request.description, params=dict(request.params),
+            execution_id=request.id, source_execution_id=request.source_execution_id)
+        pecan.response.status = 201
+        return execution_types.to_wire(record)
+
+
+def _based_on_source(
+        request: execution_types.ExecutionCreate) -> execution_types.ExecutionCreate:
+    """The request completed from the execution it is based on."""
+    source_id, project_id = request.source_execution_id or '', common.project_scope()
+    source = common.read(lambda session: workflow_executions.get(
+        session, source_id, project_id=project_id))
+    named = request.workflow_identifier is not None
+    return execution_types.ExecutionCreate(
+        workflow_id=request.workflow_id if named else source['workflow_id'],
+        workflow_name=request.workflow_name if named else source['name'],
+        workflow_namespace=(request.workflow_namespace if named
+                            else source['workflow_namespace']),
+        description=(f"{request.description} Based on the execution "
+                     f"'{source_id}'").strip(),
+        input=_merged(source['input'] or {}, request.input),
+        params=_merged(source['params'] or {}, request.params),
+        id=request.id, source_execution_id=source_id)
+
+
+def _merged(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    """``override`` laid over ``base``, nested objects merged key by key."""
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = _merged(merged[key], value)
+        else:
+            merged[key] = value
+    return merged

@@ -1,0 +1,27 @@
+"""``/v2``: its own address, and the resource collections beneath it."""
+
+from typing import Any
+
+import pecan
+
+from wfplatform.api.controllers.v2 import action_executions
+from wfplatform.api.controllers.v2 import actions
+from wfplatform.api.controllers.v2 import executions
+from wfplatform.api.controllers.v2 import tasks
+from wfplatform.api.controllers.v2 import workflows
+
+
+class V2Controller:
+    workflows = workflows.WorkflowsController()
+    actions = actions.ActionsController()
+    executions = executions.ExecutionsController()
+    tasks = tasks.TasksController()
+    action_executions = action_executions.ActionExecutionsController()
+
+    @pecan.expose(generic=True, template='json')
+    def index(self) -> None:
+        pecan.abort(405)
+
+    @index.when(method='GET', template='json')
+    def index_get(self) -> dict[str, Any]:
+        return {'uri': f'{pecan.request.application_url}/v2'}

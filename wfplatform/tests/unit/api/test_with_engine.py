@@ -1,0 +1,68 @@
+"""The API in front of a real engine: RPC over ``fake://``, the local executor."""
+
+import json
+
+from oslo_config import cfg
+from oslo_config import fixture as config_fixture
+import testtools
+import webtest
+
+from wfplatform.actions import registry as action_registry
+from wfplatform.api import app as api_app
+from wfplatform import config
+from wfplatform.engine import service as engine_service
+from wfplatform.rpc import engine as rpc_engine
+from wfplatform.rpc import transport as rpc_transport
+from wfplatform.tests.fixtures import database as db_fixtures
+from wfplatform.tests.unit.api import base
+from wfplatform.tests import waiting
+
+
+class TestWithEngine(testtools.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        conf = self.useFixture(config_fixture.Config(cfg.CONF)).conf
+        config.register_opts(conf)
+        rpc_transport.register_opts(conf)
+        conf.set_override('transport_url', 'fake://')
+        conf.set_override('type', 'local', group='executor')
+        conf.set_override('topic', f'engine-{id(self)}', group='engine')
+        database = self.useFixture(db_fixtures.MigratedDatabase('sqlite')).database
+        transport = rpc_transport.get_transport(conf)
+        self.addCleanup(transport.cleanup)
+        service = engine_service.EngineService(conf, transport, database,
+                                               action_registry.ActionRegistry())
+        service.start()
+        self.addCleanup(service.stop)
+        self.app = webtest.TestApp(api_app.setup_app(
+            conf, database, rpc_engine.EngineClient(transport, conf)))
+
+    def test_a_workflow_runs_to_success(self):
+        self.app.post('/v2/workflows', base.WORKFLOW,
+                      headers={'Content-Type': 'text/plain'})
+        created = self.app.post_json('/v2/executions', {
+            'workflow_name': 'greet', 'input': {'name': 'Ann'}}).json
+        self.assertEqual('greet', created['workflow_name'])
+        self.assertEqual({'name': 'Ann', 'greeting': 'Hello'},
+                         json.loads(created['input']))
+
+        def finished():
+            execution = self.app.get(f'/v2/executions/{created["id"]}').json
+            return execution if execution['state'] != 'RUNNING' else None
+
+        execution = waiting.wait_for(finished, 30, 'the execution to finish')
+        self.assertEqual('SUCCESS', execution['state'], execution['state_info'])
+        self.assertEqual({'text': 'Hello, Ann'}, json.loads(execution['output']))
+        [task] = self.app.get(f'/v2/executions/{created["id"]}/tasks').json['tasks']
+        self.assertEqual(('hello', 'SUCCESS', 'ACTION'),
+                         (task['name'], task['state'], task['type']))
+        [action] = self.app.get(
+            f'/v2/tasks/{task["id"]}/action_executions').json['action_executions']
+        self.assertEqual(('std.echo', 'hello'), (action['name'], action['task_name']))
+
+    def test_engine_errors_keep_their_status_over_rpc(self):
+        response = self.app.post_json('/v2/executions', {'workflow_name': 'nope'},
+                                      expect_errors=True)
+        self.assertEqual(404, response.status_int)
+        self.assertIn('nope', response.json['faultstring'])
