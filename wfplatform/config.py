@@ -20,6 +20,9 @@ DEFAULT_PROJECT_ID = '<default-project>'
 
 DEFAULT_CONNECTION = 'sqlite:///wfplatform.sqlite'
 
+QUIET_ALEMBIC = 'alembic=WARN'
+"""alembic logs every schema check at INFO; services and scripts only want problems."""
+
 default_opts = [
     cfg.StrOpt('host', default=socket.gethostname(), sample_default='<hostname>',
                help='Name of this host: names this process in service groups and '
@@ -136,5 +139,8 @@ def parse_args(argv: list[str], conf: cfg.ConfigOpts = cfg.CONF,
     """Register options and logging, then parse the command line and config files."""
     register_opts(conf)
     logging.register_options(conf)
+    levels = logging.get_default_log_levels()
+    if QUIET_ALEMBIC not in levels:
+        logging.set_defaults(default_log_levels=levels + [QUIET_ALEMBIC])
     conf(argv, project='wfplatform', version=version.version_string(),
          default_config_files=default_config_files)

@@ -41,7 +41,8 @@ class APIService:
     def __init__(self, conf: cfg.ConfigOpts, database: db_database.Database,
                  engine_client: engine_rpc.EngineClient) -> None:
         app = api_app.setup_app(conf, database, engine_client)
-        self.server = api_server.APIServer(app, conf.api.host, conf.api.port)
+        self.server = api_server.APIServer(app, conf.api.host, conf.api.port,
+                                           threads=conf.api.threads)
 
     def start(self) -> None:
         self.server.start()

@@ -23,8 +23,6 @@ from wfplatform import exceptions
 
 PROGRAM = 'wfplatform-db-manage'
 
-_QUIET_ALEMBIC = 'alembic=WARN'
-
 Handler = Callable[[cfg.ConfigOpts], None]
 
 
@@ -110,16 +108,13 @@ def main(argv: list[str] | None = None, conf: cfg.ConfigOpts = cfg.CONF) -> int:
 
 
 def _log_defaults(conf: cfg.ConfigOpts) -> None:
-    """Logs on stderr, without alembic's INFO chatter; set before parsing.
+    """Logs on stderr; set before parsing.
 
     Results go to stdout, where scripts read them. The config file can still
-    change both.
+    change it.
     """
     logging.register_options(conf)
     conf.set_default('use_stderr', True)
-    levels = logging.get_default_log_levels()
-    if _QUIET_ALEMBIC not in levels:
-        logging.set_defaults(default_log_levels=levels + [_QUIET_ALEMBIC])
 
 
 @contextlib.contextmanager

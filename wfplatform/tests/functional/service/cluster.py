@@ -22,7 +22,34 @@ from testtools import content as testtools_content
 from wfplatform.tests.fixtures import database as db_fixtures
 from wfplatform.tests import waiting
 
-RABBIT_URL = os.environ.get('WFP_RABBIT_URL', 'rabbit://guest:guest@127.0.0.1:5672/')
+RABBIT_HOST = os.environ.get('WFP_RABBIT_HOST', '127.0.0.1:5672')
+
+
+def rabbitmqctl(*args: str) -> None:
+    try:
+        subprocess.run(['rabbitmqctl', '-q', *args], check=True, timeout=60,
+                       capture_output=True, text=True)
+    except (OSError, subprocess.CalledProcessError) as error:
+        detail = getattr(error, 'stderr', '') or error
+        raise AssertionError(
+            f'rabbitmqctl {" ".join(args)} failed ({detail}); the functional tests '
+            f'need RabbitMQ on {RABBIT_HOST}: start it with rabbitmq-server -detached'
+        ) from None
+
+
+class RabbitVirtualHost(fixtures.Fixture):
+    """A RabbitMQ virtual host of the test's own, deleted with all its queues.
+
+    Queues keep oslo.messaging's default (not auto-deleted), as in production, so
+    a message for a service that is restarting waits for it.
+    """
+
+    def _setUp(self) -> None:
+        self.name = f'wfp_test_{uuid.uuid4().hex[:12]}'
+        rabbitmqctl('add_vhost', self.name)
+        self.addCleanup(rabbitmqctl, 'delete_vhost', self.name)
+        rabbitmqctl('set_permissions', '-p', self.name, 'guest', '.*', '.*', '.*')
+        self.url = f'rabbit://guest:guest@{RABBIT_HOST}/{self.name}'
 
 
 def free_port() -> int:
@@ -48,6 +75,9 @@ class ServiceCluster(fixtures.Fixture):
         self.tempdir = self.useFixture(fixtures.TempDir()).path
         self.database_url = self.useFixture(
             db_fixtures.TemporaryDatabase(self.backend)).url
+        self.transport_url = 'fake://'
+        if self.transport == 'rabbit':
+            self.transport_url = self.useFixture(RabbitVirtualHost()).url
         self.port = free_port()
         self.url = f'http://127.0.0.1:{self.port}'
         self.config_file = os.path.join(self.tempdir, 'wfplatform.conf')
@@ -59,16 +89,14 @@ class ServiceCluster(fixtures.Fixture):
         for services in self.process_services:
             self.processes.append((services, self.start_process(services)))
         self.addCleanup(self._stop_all)
-        if any('api' in services for services in self.process_services):
-            waiting.wait_for(self._api_up, 30, f'the API on port {self.port}')
+        for services, _ in self.processes:
+            self.wait_running(services)
 
     def _config(self) -> str:
         suffix = uuid.uuid4().hex[:12]
-        transport_url = RABBIT_URL if self.transport == 'rabbit' else 'fake://'
         return f"""
 [DEFAULT]
-transport_url = {transport_url}
-control_exchange = wfp_{suffix}
+transport_url = {self.transport_url}
 host = host-{suffix}
 debug = true
 
@@ -80,16 +108,11 @@ host = 127.0.0.1
 port = {self.port}
 
 [engine]
-topic = wfp_engine_{suffix}
 outbox_sweep_interval = 0.5
 outbox_resend_after = 2
 
 [executor]
 type = {self.executor_type}
-topic = wfp_executor_{suffix}
-
-[oslo_messaging_rabbit]
-amqp_auto_delete = true
 """
 
     def db_manage(self, *args: str) -> subprocess.CompletedProcess:
@@ -99,10 +122,9 @@ amqp_auto_delete = true
             check=True)
 
     def start_process(self, services: str) -> subprocess.Popen:
-        name = services.replace(',', '-')
-        log = open(os.path.join(self.tempdir, f'{name}.log'), 'w')
+        log = open(self.log_path(services), 'w')
         self.addCleanup(log.close)
-        self.addDetail(f'{name}-log', testtools_content.content_from_file(
+        self.addDetail(f'{services}-log', testtools_content.content_from_file(
             log.name, buffer_now=False))
         return subprocess.Popen(
             [sys.executable, '-m', 'wfplatform.cmd.server', '--config-file',
@@ -125,16 +147,25 @@ amqp_auto_delete = true
         for _, process in reversed(self.processes):
             self.stop_process(process)
 
-    def _api_up(self) -> bool:
-        for services, process in self.processes:
+    def log_path(self, services: str) -> str:
+        return os.path.join(self.tempdir, f'{services.replace(",", "-")}.log')
+
+    def wait_running(self, services: str, timeout: float = 60) -> None:
+        """Wait until the process says every one of its services is listening.
+
+        The API answering is not enough: an RPC message sent before the engine
+        has bound its queue would be dropped by the broker.
+        """
+        process = dict(self.processes)[services]
+
+        def running() -> bool:
             if process.poll() is not None:
                 raise AssertionError(f'wfplatform-server --server {services} exited '
                                      f'with {process.returncode}')
-        try:
-            with urllib.request.urlopen(self.url + '/', timeout=2):
-                return True
-        except (urllib.error.URLError, ConnectionError):
-            return False
+            with open(self.log_path(services)) as log:
+                return 'wfplatform.launcher [-] Running: ' in log.read()
+
+        waiting.wait_for(running, timeout, f'--server {services} to start')
 
     # A tiny REST client: only the standard library, so the wire format is tested
     # exactly as it travels.

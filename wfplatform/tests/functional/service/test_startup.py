@@ -61,5 +61,6 @@ slow:
         self.assertEqual(0, cluster.stop_process(executor))
         restarted = cluster.start_process('executor')
         cluster.processes[executor_index] = ('executor', restarted)
+        cluster.wait_running('executor')
         finished = cluster.wait_finished(execution['id'])
         self.assertEqual('SUCCESS', finished['state'], finished['state_info'])
