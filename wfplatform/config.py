@@ -23,13 +23,13 @@ DEFAULT_CONNECTION = 'sqlite:///wfplatform.sqlite'
 QUIET_ALEMBIC = 'alembic=WARN'
 """alembic logs every schema check at INFO; services and scripts only want problems."""
 
-default_opts = [
+default_opts: list[cfg.Opt] = [
     cfg.StrOpt('host', default=socket.gethostname(), sample_default='<hostname>',
                help='Name of this host: names this process in service groups and '
                     'in RPC server targets.'),
 ]
 
-api_opts = [
+api_opts: list[cfg.Opt] = [
     cfg.HostAddressOpt('host', default='127.0.0.1',
                        help='Address the API server listens on.'),
     cfg.PortOpt('port', default=8989, help='Port the API server listens on.'),
@@ -42,14 +42,12 @@ api_opts = [
                help='Largest accepted request body, in bytes.'),
 ]
 
-pecan_opts = [
+pecan_opts: list[cfg.Opt] = [
     cfg.BoolOpt('auth_enable', default=False,
                 help='Require a Keystone token on every API request.'),
-    cfg.BoolOpt('debug', default=False,
-                help='Run pecan in debug mode (never in production).'),
 ]
 
-engine_opts = [
+engine_opts: list[cfg.Opt] = [
     cfg.StrOpt('topic', default='wfplatform_engine',
                help='RPC topic the engines listen on.'),
     cfg.IntOpt('execution_field_size_limit_kb', default=1024, min=-1,
@@ -65,7 +63,7 @@ engine_opts = [
                help='Threads serving engine RPC requests.'),
 ]
 
-executor_opts = [
+executor_opts: list[cfg.Opt] = [
     cfg.StrOpt('type', default='local', choices=['local', 'remote'],
                help='"local" runs actions inside the engine process; "remote" '
                     'sends them to executor services over RPC.'),
@@ -77,7 +75,7 @@ executor_opts = [
                help='Actions one executor runs at the same time.'),
 ]
 
-notifier_opts = [
+notifier_opts: list[cfg.Opt] = [
     cfg.StrOpt('type', default='local', choices=['local', 'remote'],
                help='"local" publishes notifications inside the engine process; '
                     '"remote" sends them to notifier services over RPC.'),
@@ -89,7 +87,7 @@ notifier_opts = [
                     'e.g. [{"type": "log", "event_types": ["WORKFLOW_FAILED"]}].'),
 ]
 
-coordination_opts = [
+coordination_opts: list[cfg.Opt] = [
     cfg.StrOpt('backend_url', secret=True,
                help='tooz backend URL, e.g. redis://127.0.0.1:6379. Without one, '
                     'service membership is not tracked.'),
@@ -97,7 +95,7 @@ coordination_opts = [
                  help='Seconds between membership heartbeats.'),
 ]
 
-event_engine_opts = [
+event_engine_opts: list[cfg.Opt] = [
     cfg.StrOpt('topic', default='wfplatform_event_engine',
                help='RPC topic the event engines listen on.'),
     cfg.StrOpt('listener_pool_name', default='wfplatform-event-engine',

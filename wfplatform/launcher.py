@@ -58,7 +58,7 @@ def selected(names: list[str], conf: cfg.ConfigOpts) -> list[str]:
     With the local executor (or notifier) type, ``all`` leaves out the executor
     (or notifier) service because the engine does that work itself.
     """
-    wanted = set()
+    wanted: set[str] = set()
     for name in names:
         if name == 'all':
             wanted.update(SERVICE_NAMES)
@@ -67,6 +67,9 @@ def selected(names: list[str], conf: cfg.ConfigOpts) -> list[str]:
                     wanted.discard(local)
         elif name in SERVICE_NAMES:
             wanted.add(name)
+        elif name == 'event-engine':
+            raise ValueError('The event-engine service comes with event triggers, '
+                             'which this release does not have yet')
         else:
             raise ValueError(f'Unknown service {name!r}; choose from '
                              f'{", ".join(SERVICE_NAMES + ("all",))}')

@@ -29,9 +29,8 @@ class ActionDescriptor:
 
 def input_signature(action_class: type) -> str:
     """The action's input as Mistral shows it, e.g. ``url, method="GET"``."""
-    parameters = list(inspect.signature(action_class.__init__).parameters.values())
     parts = []
-    for parameter in parameters[1:]:
+    for parameter in inspect.signature(action_class).parameters.values():
         if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
             continue
         if parameter.default is parameter.empty:
@@ -53,8 +52,9 @@ class ActionRegistry:
     """The installed actions, loaded once per process by whoever owns it."""
 
     def __init__(self) -> None:
-        manager = extension.ExtensionManager(NAMESPACE, invoke_on_load=False,
-                                             on_load_failure_callback=_load_failed)
+        manager: extension.ExtensionManager[base.Action] = (
+            extension.ExtensionManager(NAMESPACE, invoke_on_load=False,
+                                       on_load_failure_callback=_load_failed))
         self._classes: dict[str, type[base.Action]] = {
             ext.name: ext.plugin for ext in manager}
 
@@ -68,7 +68,7 @@ class ActionRegistry:
         """An action instance, or :class:`InvalidInput` naming the bad input."""
         action_class = self.get_class(name)
         try:
-            inspect.signature(action_class.__init__).bind(None, **action_input)
+            inspect.signature(action_class).bind(**action_input)
         except TypeError as error:
             raise exceptions.InvalidInput(
                 f'Invalid input for action {name}: {error} '
@@ -79,7 +79,7 @@ class ActionRegistry:
         return {name: _describe(name, cls) for name, cls in self._classes.items()}
 
 
-def _load_failed(manager: Any, entry_point: Any, error: Exception) -> None:
+def _load_failed(manager: Any, entry_point: Any, error: BaseException) -> None:
     raise exceptions.WfplatformError(
         f'Action plugin {entry_point.name} ({entry_point.value}) failed to load: '
         f'{error}')

@@ -39,8 +39,9 @@ def check_publishers(entries: Any) -> list[dict[str, Any]]:
 
 class Notifier:
     def __init__(self) -> None:
-        manager = extension.ExtensionManager(notification_publishers.NAMESPACE,
-                                             invoke_on_load=True)
+        manager: extension.ExtensionManager[notification_publishers.Publisher] = (
+            extension.ExtensionManager(notification_publishers.NAMESPACE,
+                                       invoke_on_load=True))
         self._publishers = {ext.name: ext.obj for ext in manager}
 
     def notify(self, context: Any, event: Mapping[str, Any],

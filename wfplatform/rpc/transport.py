@@ -34,8 +34,8 @@ def get_transport(conf: cfg.ConfigOpts,
     """
     register_opts(conf)
     url = None
-    if all_in_one and conf.get_location('transport_url').location == \
-            cfg.Locations.opt_default:
+    location = conf.get_location('transport_url')
+    if all_in_one and location and location.location == cfg.Locations.opt_default:
         url = 'fake://'
     return messaging.get_rpc_transport(
         conf, url=url, allowed_remote_exmods=[exceptions.__name__])

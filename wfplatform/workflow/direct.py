@@ -6,7 +6,7 @@ expression becomes a task or workflow error with a message, never an exception.
 """
 
 import dataclasses
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from wfplatform import expressions
 from wfplatform.lang import specs
@@ -29,7 +29,7 @@ def _start_workflow(view: wf_view.WorkflowView) -> list[cmd.Command]:
 
 
 def _start_task(view: wf_view.WorkflowView, name: str,
-                in_context: dict[str, Any]) -> cmd.StartTask:
+                in_context: Mapping[str, Any]) -> cmd.StartTask:
     task_spec = view.spec.tasks[name]
     key = f'{name}:{view.visits(name)}'
     runtime = wf_view.ExpressionRuntime(view, current_task=name)

@@ -35,7 +35,7 @@ class HTTPAction(base.Action):
         self.json = json
         self.headers = headers
         self.cookies = cookies
-        self.auth = tuple(auth.split(':', 1)) if isinstance(auth, str) else \
+        self.auth: Any = tuple(auth.split(':', 1)) if isinstance(auth, str) else \
             tuple(auth) if isinstance(auth, list) else auth
         self.timeout = DEFAULT_TIMEOUT if timeout is None else float(timeout)
         self.allow_redirects = allow_redirects
