@@ -15,7 +15,6 @@ from sqlalchemy import orm
 from wfplatform import config
 from wfplatform.db import models
 from wfplatform.db.repositories import common
-from wfplatform import exceptions
 
 _MODEL = models.ActionDefinition
 _KIND = 'Action'
@@ -173,19 +172,8 @@ def _system_values(values: dict[str, Any]) -> dict[str, Any]:
 
 def _find(session: orm.Session, name: str, namespace: str,
           project_id: str | None) -> models.ActionDefinition:
-    if common.is_uuid_like(name):
-        criteria = [_MODEL.id == name]
-    else:
-        criteria = [_MODEL.name == name, _MODEL.namespace == namespace]
-    statement = (sa.select(_MODEL)
-                 .where(*criteria, *common.visibility_criteria(_MODEL, project_id))
-                 .order_by(*common.own_first(_MODEL, project_id))
-                 .limit(1))
-    row = session.scalars(statement).first()
-    if row is None:
-        raise exceptions.NotFound(f'{_KIND} not found '
-                                  f'{common.describe(name=name, namespace=namespace)}')
-    return row
+    return common.find_named(session, _MODEL, name, kind=_KIND,
+                             project_id=project_id, namespace=namespace)
 
 
 def _identity(values: Mapping[str, Any]) -> str:

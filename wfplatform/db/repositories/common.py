@@ -7,7 +7,7 @@ pagination, never OFFSET and never one query per row.
 
 import dataclasses
 import datetime
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Sequence, TypeVar
 
 from oslo_db import exception as db_exc
 from oslo_db.sqlalchemy import utils as db_utils
@@ -34,6 +34,8 @@ _SORT_DIRECTIONS = ('asc', 'desc')
 _ROW_LOCKING_DIALECTS = ('postgresql', 'mysql')
 """Dialects with ``SELECT ... FOR UPDATE [SKIP LOCKED]``. SQLite has no row locks;
 its write transactions hold the database write lock from BEGIN IMMEDIATE instead."""
+
+ModelT = TypeVar('ModelT', bound=models.Base)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -121,6 +123,39 @@ def find_by_id(session: orm.Session, model: type[models.Base], row_id: str, *,
     if row is None:
         raise exceptions.NotFound(f'{kind} not found {describe(id=row_id)}')
     return keep_loaded(session, [row])[0]
+
+
+def find_named(session: orm.Session, model: type[ModelT], identifier: str, *,
+               kind: str, project_id: str | None,
+               namespace: str | None = None) -> ModelT:
+    """The row an id or a name (within ``namespace`` when given) designates.
+
+    Only rows ``project_id`` may see count; its own come before public ones of the
+    same name. ``NotFound`` names the object the way Mistral does.
+    """
+    if is_uuid_like(identifier):
+        criteria = [getattr(model, 'id') == identifier]
+    else:
+        criteria = [getattr(model, 'name') == identifier]
+        if namespace is not None:
+            criteria.append(getattr(model, 'namespace') == namespace)
+    statement = (sa.select(model)
+                 .where(*criteria, *visibility_criteria(model, project_id))
+                 .order_by(*own_first(model, project_id))
+                 .limit(1))
+    row = session.scalars(statement).first()
+    if row is None:
+        raise exceptions.NotFound(f'{kind} not found {identify(identifier, namespace)}')
+    return row
+
+
+def identify(identifier: str, namespace: str | None = None) -> str:
+    """How messages name an object given by id, or by name (and namespace)."""
+    if is_uuid_like(identifier):
+        return describe(id=identifier)
+    if namespace is None:
+        return describe(name=identifier)
+    return describe(name=identifier, namespace=namespace)
 
 
 _LOADED_ROWS = 'wfplatform_loaded_rows'

@@ -2,12 +2,10 @@
 
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy import orm
 
 from wfplatform.db import models
 from wfplatform.db.repositories import common
-from wfplatform import exceptions
 
 _MODEL = models.Environment
 _KIND = 'Environment'
@@ -32,7 +30,7 @@ def update(session: orm.Session, name_or_id: str, *, project_id: str | None = No
     ``Forbidden`` for another project's public one.
     """
     row = _find(session, name_or_id, project_id)
-    identity = _identity(name_or_id)
+    identity = common.identify(name_or_id)
     common.check_modifiable(row, project_id, _KIND, identity)
     return common.update_row(session, row, values, f'{_KIND} already exists {identity}')
 
@@ -40,7 +38,7 @@ def update(session: orm.Session, name_or_id: str, *, project_id: str | None = No
 def delete(session: orm.Session, name_or_id: str, *,
            project_id: str | None = None) -> None:
     row = _find(session, name_or_id, project_id)
-    common.check_modifiable(row, project_id, _KIND, _identity(name_or_id))
+    common.check_modifiable(row, project_id, _KIND, common.identify(name_or_id))
     session.delete(row)
     session.flush()
 
@@ -51,21 +49,5 @@ def list(session: orm.Session, query: common.ListQuery) -> common.Rows:
 
 def _find(session: orm.Session, name_or_id: str,
           project_id: str | None) -> models.Environment:
-    if common.is_uuid_like(name_or_id):
-        criterion = _MODEL.id == name_or_id
-    else:
-        criterion = _MODEL.name == name_or_id
-    statement = (sa.select(_MODEL)
-                 .where(criterion, *common.visibility_criteria(_MODEL, project_id))
-                 .order_by(*common.own_first(_MODEL, project_id))
-                 .limit(1))
-    row = session.scalars(statement).first()
-    if row is None:
-        raise exceptions.NotFound(f'{_KIND} not found {_identity(name_or_id)}')
-    return row
-
-
-def _identity(name_or_id: str) -> str:
-    if common.is_uuid_like(name_or_id):
-        return common.describe(id=name_or_id)
-    return common.describe(name=name_or_id)
+    return common.find_named(session, _MODEL, name_or_id, kind=_KIND,
+                             project_id=project_id)

@@ -2,12 +2,10 @@
 
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy import orm
 
 from wfplatform.db import models
 from wfplatform.db.repositories import common
-from wfplatform import exceptions
 
 _MODEL = models.WorkflowDefinition
 _KIND = 'Workflow'
@@ -41,7 +39,7 @@ def update(session: orm.Session, identifier: str, *, namespace: str = '',
     ``Forbidden`` for system workflows and other projects' public ones.
     """
     row = _find(session, identifier, namespace, project_id)
-    identity = _identity(identifier, namespace)
+    identity = common.identify(identifier, namespace)
     common.check_modifiable(row, project_id, _KIND, identity)
     return common.update_row(session, row, values,
                              f'{_KIND} already exists {identity}')
@@ -51,7 +49,8 @@ def delete(session: orm.Session, identifier: str, *, namespace: str = '',
            project_id: str | None = None) -> None:
     """Delete a workflow the caller owns (same rules as :func:`update`)."""
     row = _find(session, identifier, namespace, project_id)
-    common.check_modifiable(row, project_id, _KIND, _identity(identifier, namespace))
+    common.check_modifiable(row, project_id, _KIND,
+                            common.identify(identifier, namespace))
     session.delete(row)
     session.flush()
 
@@ -62,22 +61,5 @@ def list(session: orm.Session, query: common.ListQuery) -> common.Rows:
 
 def _find(session: orm.Session, identifier: str, namespace: str,
           project_id: str | None) -> models.WorkflowDefinition:
-    if common.is_uuid_like(identifier):
-        criteria = [_MODEL.id == identifier]
-    else:
-        criteria = [_MODEL.name == identifier, _MODEL.namespace == namespace]
-    statement = (sa.select(_MODEL)
-                 .where(*criteria, *common.visibility_criteria(_MODEL, project_id))
-                 .order_by(*common.own_first(_MODEL, project_id))
-                 .limit(1))
-    row = session.scalars(statement).first()
-    if row is None:
-        raise exceptions.NotFound(
-            f'{_KIND} not found {_identity(identifier, namespace)}')
-    return row
-
-
-def _identity(identifier: str, namespace: str) -> str:
-    if common.is_uuid_like(identifier):
-        return common.describe(id=identifier)
-    return common.describe(name=identifier, namespace=namespace)
+    return common.find_named(session, _MODEL, identifier, kind=_KIND,
+                             project_id=project_id, namespace=namespace)

@@ -2,18 +2,11 @@
 
 import json
 
-from oslo_config import cfg
-from oslo_config import fixture as config_fixture
 import testtools
 import webtest
 
-from wfplatform.actions import registry as action_registry
 from wfplatform.api import app as api_app
-from wfplatform import config
-from wfplatform.engine import service as engine_service
-from wfplatform.rpc import engine as rpc_engine
-from wfplatform.rpc import transport as rpc_transport
-from wfplatform.tests.fixtures import database as db_fixtures
+from wfplatform.tests.fixtures import engine as engine_fixtures
 from wfplatform.tests.unit.api import base
 from wfplatform.tests import waiting
 
@@ -22,21 +15,9 @@ class TestWithEngine(testtools.TestCase):
 
     def setUp(self):
         super().setUp()
-        conf = self.useFixture(config_fixture.Config(cfg.CONF)).conf
-        config.register_opts(conf)
-        rpc_transport.register_opts(conf)
-        conf.set_override('transport_url', 'fake://')
-        conf.set_override('type', 'local', group='executor')
-        conf.set_override('topic', f'engine-{id(self)}', group='engine')
-        database = self.useFixture(db_fixtures.MigratedDatabase('sqlite')).database
-        transport = rpc_transport.get_transport(conf)
-        self.addCleanup(transport.cleanup)
-        service = engine_service.EngineService(conf, transport, database,
-                                               action_registry.ActionRegistry())
-        service.start()
-        self.addCleanup(service.stop)
+        engine = self.useFixture(engine_fixtures.EngineFixture())
         self.app = webtest.TestApp(api_app.setup_app(
-            conf, database, rpc_engine.EngineClient(transport, conf)))
+            engine.conf, engine.database, engine.engine_client))
 
     def test_a_workflow_runs_to_success(self):
         self.app.post('/v2/workflows', base.WORKFLOW,

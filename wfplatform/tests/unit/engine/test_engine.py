@@ -1,26 +1,15 @@
 """The engine in-process: SQLite, in-process messaging, the local executor."""
 
-import fixtures
-from oslo_config import cfg
-from oslo_config import fixture as config_fixture
 import testtools
 
-from wfplatform.actions import registry as action_registry
-from wfplatform import config
-from wfplatform import context as wf_context
 from wfplatform.db.repositories import action_executions
 from wfplatform.db.repositories import common
 from wfplatform.db.repositories import outbox as outbox_repository
-from wfplatform.db.repositories import task_executions
-from wfplatform.db.repositories import workflow_definitions
 from wfplatform.db.repositories import workflow_executions
 from wfplatform.engine import outbox as engine_outbox
-from wfplatform.engine import service as engine_service
 from wfplatform import exceptions
-from wfplatform import lang
-from wfplatform.rpc import transport as rpc_transport
 from wfplatform.tests.fixtures import database as db_fixtures
-from wfplatform.tests import waiting
+from wfplatform.tests.fixtures import engine as engine_fixtures
 
 CHAIN = """
 version: '2.0'
@@ -44,59 +33,10 @@ chain:
 """
 
 
-class EngineFixture(fixtures.Fixture):
-    """An engine service with the local executor on a migrated SQLite database."""
-
-    def _setUp(self):
-        conf = self.useFixture(config_fixture.Config(cfg.CONF)).conf
-        config.register_opts(conf)
-        rpc_transport.register_opts(conf)
-        conf.set_override('transport_url', 'fake://')
-        conf.set_override('type', 'local', group='executor')
-        conf.set_override('topic', f'engine-{id(self)}', group='engine')
-        self.database = self.useFixture(db_fixtures.MigratedDatabase('sqlite')).database
-        transport = rpc_transport.get_transport(conf)
-        self.addCleanup(transport.cleanup)
-        self.service = engine_service.EngineService(
-            conf, transport, self.database, action_registry.ActionRegistry())
-        self.service.start()
-        self.addCleanup(self.service.stop)
-        self.engine = self.service.engine
-        self.context = wf_context.anonymous_admin()
-
-    def define(self, definition):
-        spec = lang.parse_workflows(definition)[0]
-        with self.database.transaction() as session:
-            return workflow_definitions.create(
-                session, name=spec.name, namespace='', definition=definition,
-                spec=spec.to_dict(), input=spec.input_signature(), tags=[],
-                scope='private', project_id=self.context.project_id)
-
-    def start(self, name, workflow_input=None, **kwargs):
-        return self.engine.start_workflow(
-            self.context, workflow_identifier=name,
-            workflow_input=workflow_input or {}, params=kwargs.pop('params', {}),
-            **kwargs)
-
-    def execution(self, execution_id):
-        with self.database.transaction() as session:
-            return workflow_executions.get(session, execution_id)
-
-    def wait_finished(self, execution_id):
-        def finished():
-            record = self.execution(execution_id)
-            return record if record['state'] not in ('IDLE', 'RUNNING') else None
-        return waiting.wait_for(finished, 30, f'execution {execution_id}')
-
-    def tasks(self, execution_id):
-        with self.database.transaction() as session:
-            return task_executions.list_for_workflow(session, execution_id)
-
-
 class EngineTest(testtools.TestCase):
     def setUp(self):
         super().setUp()
-        self.fixture = self.useFixture(EngineFixture())
+        self.fixture = self.useFixture(engine_fixtures.EngineFixture())
         self.fixture.define(CHAIN)
 
     def test_chain_runs_to_success_with_output(self):

@@ -10,6 +10,7 @@ import testtools
 
 from wfplatform import exceptions
 from wfplatform.notifier import notifier as event_notifier
+from wfplatform.tests.fixtures import engine as engine_fixtures
 from wfplatform.tests.unit.engine import test_engine
 from wfplatform.tests import waiting
 
@@ -69,7 +70,7 @@ class NotifierTest(WebhookServerMixin, testtools.TestCase):
 class EngineNotificationTest(WebhookServerMixin, testtools.TestCase):
     def test_every_state_change_is_announced_in_order(self):
         server, url = self.start_webhook_server()
-        fixture = self.useFixture(test_engine.EngineFixture())
+        fixture = self.useFixture(engine_fixtures.EngineFixture())
         fixture.define(test_engine.CHAIN)
         record = fixture.start('chain', {'word': 'x'}, params={
             'notify': [{'type': 'webhook', 'url': url}]})
@@ -84,7 +85,7 @@ class EngineNotificationTest(WebhookServerMixin, testtools.TestCase):
                          {e['workflow_execution_id'] for e in server.received})
 
     def test_a_malformed_notify_parameter_is_refused(self):
-        fixture = self.useFixture(test_engine.EngineFixture())
+        fixture = self.useFixture(engine_fixtures.EngineFixture())
         fixture.define(test_engine.CHAIN)
         self.assertRaises(exceptions.InvalidInput, fixture.start, 'chain',
                           {'word': 'x'}, params={'notify': 'webhook'})
