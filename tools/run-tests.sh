@@ -13,7 +13,7 @@ failed=0
 status=0
 count() {
     local summary ok bad
-    summary=$(".tox/$1/bin/stestr" last 2>/dev/null | tail -n 5)
+    summary=$(".tox/$1/bin/stestr" last --suppress-attachments 2>/dev/null)
     ok=$(echo "$summary" | sed -n 's/^ - Passed: //p' | head -n1)
     bad=$(echo "$summary" | sed -n 's/^ - Failed: //p' | head -n1)
     passed=$((passed + ${ok:-0}))
