@@ -5,6 +5,7 @@ ports and a temporary directory; everything is removed when the test ends. The l
 of every process are attached to a failing test.
 """
 
+import ctypes
 import json
 import os
 import signal
@@ -50,6 +51,19 @@ class RabbitVirtualHost(fixtures.Fixture):
         self.addCleanup(rabbitmqctl, 'delete_vhost', self.name)
         rabbitmqctl('set_permissions', '-p', self.name, 'guest', '.*', '.*', '.*')
         self.url = f'rabbit://guest:guest@{RABBIT_HOST}/{self.name}'
+
+
+def _die_with_parent() -> None:
+    """In the child: get SIGTERM when the test process dies, however it dies.
+
+    Without this a test runner killed mid-test leaves its servers running.
+    """
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM) != 0:
+        raise OSError(ctypes.get_errno(), 'prctl(PR_SET_PDEATHSIG) failed')
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 def free_port() -> int:
@@ -129,7 +143,7 @@ type = {self.executor_type}
         return subprocess.Popen(
             [sys.executable, '-m', 'wfplatform.cmd.server', '--config-file',
              self.config_file, '--server', services],
-            stdout=log, stderr=subprocess.STDOUT)
+            stdout=log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)
 
     def stop_process(self, process: subprocess.Popen, timeout: float = 30) -> int:
         if process.poll() is None:
