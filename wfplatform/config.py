@@ -13,6 +13,7 @@ from oslo_config import cfg
 from oslo_db import options as db_options
 from oslo_log import log as logging
 
+from wfplatform import exceptions
 from wfplatform import version
 
 DEFAULT_PROJECT_ID = '<default-project>'
@@ -140,5 +141,8 @@ def parse_args(argv: list[str], conf: cfg.ConfigOpts = cfg.CONF,
     levels = logging.get_default_log_levels()
     if QUIET_ALEMBIC not in levels:
         logging.set_defaults(default_log_levels=levels + [QUIET_ALEMBIC])
-    conf(argv, project='wfplatform', version=version.version_string(),
-         default_config_files=default_config_files)
+    try:
+        conf(argv, project='wfplatform', version=version.version_string(),
+             default_config_files=default_config_files)
+    except (cfg.ConfigFilesNotFoundError, cfg.ConfigFileParseError) as error:
+        raise exceptions.InvalidConfiguration(str(error)) from None

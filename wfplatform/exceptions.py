@@ -59,6 +59,10 @@ class Forbidden(WfplatformError):
     http_code = 403
 
 
+class InvalidConfiguration(WfplatformError):
+    """A configuration file is missing or cannot be read."""
+
+
 class SchemaNotCurrent(WfplatformError):
     """The database schema is not at the revision this code expects."""
 

@@ -95,10 +95,10 @@ def main(argv: list[str] | None = None, conf: cfg.ConfigOpts = cfg.CONF) -> int:
     """Parse ``argv`` (default: the command line) and run the command."""
     conf.register_cli_opt(command_opt)
     _log_defaults(conf)
-    config.parse_args(sys.argv[1:] if argv is None else argv, conf)
-    logging.setup(conf, 'wfplatform')
-    handler: Handler = conf.command.handler
     try:
+        config.parse_args(sys.argv[1:] if argv is None else argv, conf)
+        logging.setup(conf, 'wfplatform')
+        handler: Handler = conf.command.handler
         handler(conf)
     except (exceptions.WfplatformError, alembic_util.CommandError) as error:
         return _fail(str(error))

@@ -18,9 +18,9 @@ server_opt = cfg.ListOpt(
 def main(argv: list[str] | None = None) -> int:
     conf = cfg.CONF
     conf.register_cli_opt(server_opt)
-    config.parse_args(sys.argv[1:] if argv is None else argv, conf)
-    logging.setup(conf, 'wfplatform')
     try:
+        config.parse_args(sys.argv[1:] if argv is None else argv, conf)
+        logging.setup(conf, 'wfplatform')
         services = launcher.build(launcher.selected(conf.server, conf), conf,
                                   all_in_one='all' in conf.server)
     except (ValueError, exceptions.WfplatformError) as error:

@@ -56,23 +56,26 @@ class ActionRunner:
         try:
             self._report(context, request.action_execution_id, result)
         except Exception:
-            LOG.exception('Could not report the result of action execution %s',
-                          request.action_execution_id)
+            LOG.exception('Could not report the result of action execution %s '
+                          '[execution_id=%s]', request.action_execution_id,
+                          request.workflow_execution_id)
 
 
 def run_action(registry: action_registry.ActionRegistry, context: Any,
                request: ActionRequest) -> dict[str, Any]:
     """Run one action; return ``{'output': …}`` or ``{'error': …}``, never raise."""
-    LOG.debug('Running action %s [action_execution_id=%s]', request.action_name,
-              request.action_execution_id)
+    LOG.debug('Running action %s [action_execution_id=%s, execution_id=%s]',
+              request.action_name, request.action_execution_id,
+              request.workflow_execution_id)
     try:
         action = registry.create(request.action_name, request.action_input)
         outcome = action.run(_action_context(context, request))
     except exceptions.WfplatformError as error:
         return {'error': str(error)}
     except Exception as error:
-        LOG.warning('Action %s raised [action_execution_id=%s]: %s',
-                    request.action_name, request.action_execution_id, error)
+        LOG.warning('Action %s raised [action_execution_id=%s, execution_id=%s]: %s',
+                    request.action_name, request.action_execution_id,
+                    request.workflow_execution_id, error)
         return {'error': f'{type(error).__name__}: {error}'}
     if isinstance(outcome, base.Result):
         if outcome.is_error():
