@@ -77,13 +77,15 @@ class ServiceCluster(fixtures.Fixture):
 
     def __init__(self, backend: str = 'postgresql', transport: str = 'rabbit',
                  processes: tuple[str, ...] = ('engine', 'executor', 'api'),
-                 executor_type: str = 'remote', migrate: bool = True) -> None:
+                 executor_type: str = 'remote', migrate: bool = True,
+                 extra_config: str = '') -> None:
         super().__init__()
         self.backend = backend
         self.transport = transport
         self.process_services = processes
         self.executor_type = executor_type
         self.migrate = migrate
+        self.extra_config = extra_config
 
     def _setUp(self) -> None:
         self.tempdir = self.useFixture(fixtures.TempDir()).path
@@ -127,6 +129,7 @@ outbox_resend_after = 2
 
 [executor]
 type = {self.executor_type}
+{self.extra_config}
 """
 
     def db_manage(self, *args: str) -> subprocess.CompletedProcess:
