@@ -25,6 +25,8 @@ _KEPT_HEADERS = ('allow', 'www-authenticate', 'retry-after')
 
 _UNEXPECTED = ('The server could not complete the request because of an unexpected '
                'error; the details are in the API service log.')
+_TOO_DEEP = ('The request body is nested too deeply to be read (pecan and the '
+             'parsers stop at Python\'s recursion limit).')
 
 
 class RequestTooLarge(exceptions.WfplatformError):
@@ -45,6 +47,8 @@ class FaultMiddleware:
             return self._call_app(environ, start_response)
         except exceptions.WfplatformError as error:
             return fault(start_response, error.http_code, str(error))
+        except RecursionError:
+            return fault(start_response, 400, _TOO_DEEP)
         except Exception:
             LOG.exception('Unexpected error in %s %s', environ.get('REQUEST_METHOD'),
                           environ.get('PATH_INFO'))

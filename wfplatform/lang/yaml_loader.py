@@ -39,13 +39,18 @@ class Document:
 
 def load(text: str) -> Document:
     """Parse ``text``; raises :class:`YamlSyntaxError` if it cannot be parsed."""
-    loader = safe_yaml.SafeLoader(text)
+    try:
+        loader = safe_yaml.SafeLoader(text)
+    except yaml.YAMLError as error:
+        raise _syntax_error(error) from error
     try:
         node = loader.get_single_node()
         builder = _Builder(loader)
         data = builder.build(node, ()) if node is not None else None
     except yaml.YAMLError as error:
         raise _syntax_error(error) from error
+    except RecursionError:
+        raise YamlSyntaxError('the document is nested too deeply', None) from None
     finally:
         loader.dispose()
     return Document(data, builder.lines, tuple(builder.problems))

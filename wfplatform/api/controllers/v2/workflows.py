@@ -92,7 +92,9 @@ class WorkflowsController(rest.RestController):
         return wires[0] if identifier else {'workflows': wires}
 
     @pecan.expose()
-    def delete(self, identifier: str) -> None:
+    def delete(self, identifier: str | None = None) -> None:
+        if identifier is None:
+            pecan.abort(405)
         namespace, project_id = _namespace(), common.context().project_id
         common.write(lambda session: workflow_definitions.delete(
             session, identifier, namespace=namespace, project_id=project_id))
