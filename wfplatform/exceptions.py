@@ -59,6 +59,12 @@ class Forbidden(WfplatformError):
     http_code = 403
 
 
+class ServiceUnavailable(WfplatformError):
+    """A service this request needs did not answer (503); retrying may work."""
+
+    http_code = 503
+
+
 class InvalidConfiguration(WfplatformError):
     """A configuration file is missing or cannot be read."""
 

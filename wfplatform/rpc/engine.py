@@ -14,6 +14,7 @@ from typing import Any
 from oslo_config import cfg
 import oslo_messaging as messaging
 
+from wfplatform import exceptions
 from wfplatform.rpc import transport as rpc_transport
 
 RPC_API_VERSION = '1.0'
@@ -42,11 +43,17 @@ class EngineClient:
         With ``execution_id`` the call is idempotent: a second call with the same id
         returns the execution the first one created.
         """
-        return self._client.prepare().call(
-            context, 'start_workflow', workflow_identifier=workflow_identifier,
-            namespace=namespace, workflow_input=workflow_input or {},
-            description=description, params=params or {},
-            execution_id=execution_id, source_execution_id=source_execution_id)
+        try:
+            return self._client.prepare().call(
+                context, 'start_workflow', workflow_identifier=workflow_identifier,
+                namespace=namespace, workflow_input=workflow_input or {},
+                description=description, params=params or {},
+                execution_id=execution_id, source_execution_id=source_execution_id)
+        except (messaging.MessagingTimeout, messaging.MessageDeliveryFailure) as error:
+            raise exceptions.ServiceUnavailable(
+                f'No engine answered ({type(error).__name__}); check that '
+                f'"wfplatform-server --server engine" is running and reachable '
+                f'through the message broker, then retry') from None
 
     def on_action_complete(self, context: Any, action_execution_id: str,
                            result: dict[str, Any]) -> None:
