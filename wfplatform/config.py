@@ -51,17 +51,12 @@ pecan_opts: list[cfg.Opt] = [
 engine_opts: list[cfg.Opt] = [
     cfg.StrOpt('topic', default='wfplatform_engine',
                help='RPC topic the engines listen on.'),
-    cfg.IntOpt('execution_field_size_limit_kb', default=1024, min=-1,
-               help='Largest size, in KiB, of an execution\'s input, output or '
-                    'published data; -1 means no limit.'),
     cfg.FloatOpt('outbox_sweep_interval', default=2.0, min=0.1,
                  help='Seconds between sweeps that re-send undelivered outbox '
                       'messages.'),
     cfg.FloatOpt('outbox_resend_after', default=5.0, min=0.1,
                  help='Age, in seconds, after which an undelivered outbox message '
                       'is sent again by the sweep.'),
-    cfg.IntOpt('rpc_threads', default=16, min=1,
-               help='Threads serving engine RPC requests.'),
 ]
 
 executor_opts: list[cfg.Opt] = [
@@ -88,14 +83,6 @@ notifier_opts: list[cfg.Opt] = [
                     'e.g. [{"type": "log", "event_types": ["WORKFLOW_FAILED"]}].'),
 ]
 
-coordination_opts: list[cfg.Opt] = [
-    cfg.StrOpt('backend_url', secret=True,
-               help='tooz backend URL, e.g. redis://127.0.0.1:6379. Without one, '
-                    'service membership is not tracked.'),
-    cfg.FloatOpt('heartbeat_interval', default=1.0, min=0.1,
-                 help='Seconds between membership heartbeats.'),
-]
-
 event_engine_opts: list[cfg.Opt] = [
     cfg.StrOpt('topic', default='wfplatform_event_engine',
                help='RPC topic the event engines listen on.'),
@@ -111,7 +98,6 @@ _GROUPS: dict[str | None, list[cfg.Opt]] = {
     'engine': engine_opts,
     'executor': executor_opts,
     'notifier': notifier_opts,
-    'coordination': coordination_opts,
     'event_engine': event_engine_opts,
 }
 
