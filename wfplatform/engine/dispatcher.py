@@ -19,6 +19,7 @@ from wfplatform.db.repositories import action_executions
 from wfplatform.db.repositories import task_executions
 from wfplatform.db.repositories import workflow_executions
 from wfplatform.engine import outbox
+from wfplatform.engine import views
 from wfplatform.executor import runner
 from wfplatform.notifier import notifier
 from wfplatform import workflow
@@ -80,10 +81,23 @@ class Dispatcher:
         """Feed ``event`` (and whatever follows from it) through the kernel."""
         events: collections.deque[cmd.Event] = collections.deque([event])
         while events:
-            for command in workflow.next_commands(tx.view, events.popleft()):
+            for command in self._next_commands(tx, events.popleft()):
                 follow_up = self._apply(tx, command)
                 if follow_up is not None:
                     events.append(follow_up)
+
+    def _next_commands(self, tx: Transaction,
+                       event: cmd.Event) -> list[cmd.Command]:
+        """Ask the kernel, loading the task data it says it needs, then ask again."""
+        while True:
+            try:
+                return workflow.next_commands(tx.view, event)
+            except wf_view.MissingTaskData as missing:
+                records = task_executions.get_many(tx.session, missing.task_ids)
+                if len(records) != len(set(missing.task_ids)):
+                    raise RuntimeError(f'task executions {missing.task_ids} of '
+                                       f'execution {tx.view.id} vanished') from None
+                tx.view = views.with_loaded(tx.view, records)
 
     def _apply(self, tx: Transaction, command: cmd.Command) -> cmd.Event | None:
         if isinstance(command, cmd.StartTask):

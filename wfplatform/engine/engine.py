@@ -110,11 +110,14 @@ class Engine:
 
     def _load(self, session: Any, context: Any,
               task_execution_id: str) -> engine_dispatcher.Transaction:
+        """The execution of this task: every task in summary, this one in full."""
         task = task_executions.get(session, task_execution_id)
         record = workflow_executions.get(session, task['workflow_execution_id'])
         spec = self._specs.get(record['id'], record['spec'])
+        summaries = task_executions.list_summaries(session, record['id'])
         view = views.workflow_view(
-            record, spec, task_executions.list_for_workflow(session, record['id']))
+            record, spec, tuple(views.task_summary(t) for t in summaries))
+        view = views.with_loaded(view, [task])
         return engine_dispatcher.Transaction(session, context, view, record)
 
     def _create_execution(self, session: Any, context: Any, execution_id: str,
@@ -150,7 +153,7 @@ class Engine:
             source_execution_id=source_execution_id,
             project_id=context.project_id)
         LOG.info('Workflow %s started [execution_id=%s]', spec.name, execution_id)
-        view = views.workflow_view(record, spec, [])
+        view = views.workflow_view(record, spec, ())
         return engine_dispatcher.Transaction(session, context, view, record)
 
     def _resolve_env(self, session: Any, context: Any,

@@ -1,6 +1,7 @@
 """Builds the kernel's read-only view of an execution from database records."""
 
 import collections
+import dataclasses
 import threading
 from typing import Any, Mapping
 
@@ -37,21 +38,35 @@ class SpecCache:
 
 
 def task_view(record: Mapping[str, Any]) -> wf_view.TaskView:
+    """A task with its data, from a full task execution record."""
+    return dataclasses.replace(
+        task_summary(record), in_context=record.get('in_context') or {},
+        result=record.get('result'), published=record.get('published') or {},
+        loaded=True)
+
+
+def task_summary(record: Mapping[str, Any]) -> wf_view.TaskView:
+    """A task without its data, from a summary record (``list_summaries``)."""
     runtime_context = record.get('runtime_context') or {}
     return wf_view.TaskView(
         id=record['id'], name=record['name'], state=record['state'],
-        in_context=record.get('in_context') or {}, result=record.get('result'),
-        published=record.get('published') or {},
         state_info=record.get('state_info'),
-        next_tasks=tuple(runtime_context.get('next_tasks', ())))
+        next_tasks=tuple(runtime_context.get('next_tasks', ())), loaded=False)
 
 
 def workflow_view(record: Mapping[str, Any], spec: specs.WorkflowSpec,
-                  task_records: list[dict[str, Any]]) -> wf_view.WorkflowView:
+                  tasks: tuple[wf_view.TaskView, ...]) -> wf_view.WorkflowView:
     created_at = record.get('created_at')
     return wf_view.WorkflowView(
         id=record['id'], name=record['name'], spec=spec, state=record['state'],
         input=record.get('input') or {}, params=record.get('params') or {},
-        context=record.get('context') or {},
-        tasks=tuple(task_view(t) for t in task_records),
+        context=record.get('context') or {}, tasks=tasks,
         created_at=str(created_at) if created_at else None)
+
+
+def with_loaded(view: wf_view.WorkflowView,
+                records: list[dict[str, Any]]) -> wf_view.WorkflowView:
+    """The view with these tasks' data filled in."""
+    for record in records:
+        view = view.replace_task(task_view(record))
+    return view

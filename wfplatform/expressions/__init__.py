@@ -10,7 +10,8 @@ from wfplatform.expressions.evaluator import evaluate
 from wfplatform.expressions.evaluator import has_expression
 from wfplatform.expressions.evaluator import validate
 from wfplatform.expressions.runtime import Runtime
+from wfplatform.expressions.runtime import RuntimeDataMissing
 from wfplatform.expressions.runtime import StaticRuntime
 
-__all__ = ['ExpressionError', 'Runtime', 'StaticRuntime', 'evaluate',
-           'has_expression', 'validate']
+__all__ = ['ExpressionError', 'Runtime', 'RuntimeDataMissing', 'StaticRuntime',
+           'evaluate', 'has_expression', 'validate']

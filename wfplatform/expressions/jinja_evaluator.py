@@ -143,6 +143,8 @@ def render(text: str, variables: Mapping[str, Any]) -> Any:
         if source is not None:
             return limits.to_plain(_compile_expression(source)(variables))
         return _render_template(_compile_template(text), variables)
+    except runtime_module.RuntimeDataMissing:
+        raise
     except Exception as error:
         shown = text if source is None else source.strip()
         raise errors.ExpressionError(

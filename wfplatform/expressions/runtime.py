@@ -10,6 +10,14 @@ import dataclasses
 from typing import Any, Mapping, Protocol
 
 
+class RuntimeDataMissing(Exception):
+    """A :class:`Runtime` has not loaded what an expression asked for.
+
+    Not an evaluation error: the evaluators let it through unwrapped, so the
+    caller can load the data and evaluate again.
+    """
+
+
 class Runtime(Protocol):
     """Execution state visible to ``task()``, ``execution()`` and ``env()``."""
 

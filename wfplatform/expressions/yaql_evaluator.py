@@ -171,6 +171,8 @@ def evaluate_expression(source: str, context: contexts.ContextBase) -> Any:
     expression = source.strip()
     try:
         return limits.to_plain(_parse(expression).evaluate(context=context))
+    except runtime_module.RuntimeDataMissing:
+        raise
     except Exception as error:
         raise errors.ExpressionError(
             f'Can not evaluate YAQL expression [expression={expression}, '

@@ -47,10 +47,13 @@ def final_context(view: wf_view.WorkflowView) -> dict[str, Any]:
     Leaves (tasks whose transitions chose nothing) are merged in creation order, so
     in a chain the last task's context wins, as in Mistral.
     """
+    leaves = [task for task in view.tasks if not task.next_tasks]
+    missing = tuple(task.id for task in leaves if not task.loaded)
+    if missing:
+        raise wf_view.MissingTaskData(missing)
     context = dict(view.context)
-    for task in view.tasks:
-        if not task.next_tasks:
-            context.update(task.out_context)
+    for task in leaves:
+        context.update(task.out_context)
     return context
 
 

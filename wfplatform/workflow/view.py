@@ -7,12 +7,29 @@ execution and its tasks; the kernel never sees anything else.
 import dataclasses
 from typing import Any, Mapping
 
+from wfplatform import expressions
 from wfplatform.lang import specs
 from wfplatform.workflow import states
 
 
+class MissingTaskData(expressions.RuntimeDataMissing):
+    """The kernel needs the data of tasks the view holds only in summary.
+
+    The engine loads most tasks without their data (contexts, results) because
+    an event rarely needs them; when it does, the kernel raises this with the
+    tasks' ids, and the engine loads them and feeds the same event again. The
+    kernel stays pure and the engine's reads stay proportional to what is used.
+    """
+
+    def __init__(self, task_ids: tuple[str, ...]) -> None:
+        super().__init__(f'data of tasks {", ".join(task_ids)} not loaded')
+        self.task_ids = task_ids
+
+
 @dataclasses.dataclass(frozen=True)
 class TaskView:
+    """A task execution; without ``loaded`` only its summary fields are real."""
+
     id: str
     name: str
     state: str
@@ -21,6 +38,12 @@ class TaskView:
     published: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     state_info: str | None = None
     next_tasks: tuple[str, ...] = ()
+    loaded: bool = True
+
+    def require_loaded(self) -> 'TaskView':
+        if not self.loaded:
+            raise MissingTaskData((self.id,))
+        return self
 
     @property
     def out_context(self) -> dict[str, Any]:
@@ -86,7 +109,7 @@ class ExpressionRuntime:
         if self.override is not None and self.override.name == name:
             return self.override.as_expression_value()
         task = self.view.latest_task(name)
-        return task.as_expression_value() if task else None
+        return task.require_loaded().as_expression_value() if task else None
 
     def execution(self) -> Mapping[str, Any]:
         return {'id': self.view.id, 'name': self.view.name,

@@ -1,6 +1,7 @@
 """Task executions; ``unique_key`` makes their creation idempotent."""
 
-from typing import Any
+import builtins
+from typing import Any, Iterable
 
 import sqlalchemy as sa
 from sqlalchemy import orm
@@ -37,23 +38,33 @@ def get_by_unique_key(session: orm.Session, key: str) -> common.Row | None:
 def update(session: orm.Session, id: str, **values: Any) -> common.Row:
     """Write ``values`` into the task and return it as stored.
 
-    Cheap after :func:`list_for_workflow` in the same session: the row is not read
-    again.
+    Cheap after :func:`get_many` or :func:`create` in the same session: the row
+    is not read again.
     """
     row = common.find_by_id(session, _MODEL, id, kind=_KIND)
     return common.update_row(session, row, values)
 
 
-def list_for_workflow(session: orm.Session,
-                      workflow_execution_id: str) -> common.Rows:
-    """Every task of one workflow execution, oldest first, in one query.
+_SUMMARY_COLUMNS = (_MODEL.id, _MODEL.name, _MODEL.state, _MODEL.state_info,
+                    _MODEL.runtime_context)
 
-    The rows stay in the session so that following :func:`update` calls need no
-    further read: the engine's hot path is "load all tasks, change a few".
+
+def list_summaries(session: orm.Session, workflow_execution_id: str) -> common.Rows:
+    """Every task of one workflow execution without its data, oldest first.
+
+    What the engine reads on each event: names, states and where each task led
+    (``runtime_context``), not the contexts and results, which grow with the
+    workflow and are read only for the tasks an event needs.
     """
-    statement = (sa.select(_MODEL)
+    statement = (sa.select(*_SUMMARY_COLUMNS)
                  .where(_MODEL.workflow_execution_id == workflow_execution_id)
                  .order_by(_MODEL.created_at, _MODEL.id))
+    return [dict(row._mapping) for row in session.execute(statement)]
+
+
+def get_many(session: orm.Session, ids: Iterable[str]) -> common.Rows:
+    """The task executions with these ids (in no particular order), in one query."""
+    statement = sa.select(_MODEL).where(_MODEL.id.in_(builtins.list(ids)))
     rows = common.keep_loaded(session, session.scalars(statement).all())
     return [models.to_dict(row) for row in rows]
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import pecan
 from pecan import rest
+from webob import exc as webob_exc
 
 from wfplatform.api import body
 from wfplatform.api.controllers.v2 import common
@@ -94,7 +95,7 @@ class WorkflowsController(rest.RestController):
     @pecan.expose()
     def delete(self, identifier: str | None = None) -> None:
         if identifier is None:
-            pecan.abort(405)
+            raise webob_exc.HTTPMethodNotAllowed()
         namespace, project_id = _namespace(), common.context().project_id
         common.write(lambda session: workflow_definitions.delete(
             session, identifier, namespace=namespace, project_id=project_id))

@@ -108,8 +108,7 @@ class RepositoriesMixin:
                           lambda session: task_executions.create(session, **values))
         with self.database.transaction() as session:
             workflow_executions.get_for_update(session, execution['id'])
-            self.assertEqual([task], task_executions.list_for_workflow(
-                session, execution['id']))
+            self.assertEqual([task], task_executions.get_many(session, [task['id']]))
             task_executions.update(session, task['id'], state='SUCCESS',
                                    published={'out': UNICODE})
         with self.database.transaction() as session:

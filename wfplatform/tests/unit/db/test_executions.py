@@ -106,7 +106,7 @@ class ExecutionsTest(base.DatabaseTestCase):
                      'name': 'wf', 'project_id': base.PROJECT}
         self.assertRaises(db_exc.DBReferenceError, self.make_task, execution)
 
-    def test_list_for_workflow_is_one_query_and_feeds_updates(self):
+    def test_summaries_are_one_query_without_the_data(self):
         execution = self.make_execution()
         other = self.make_execution()
         names = ['t1', 't2', 't3']
@@ -116,8 +116,21 @@ class ExecutionsTest(base.DatabaseTestCase):
         recorder = self.useFixture(
             db_fixtures.StatementRecorder(self.database.engine))
         with self.database.transaction() as session:
-            tasks = task_executions.list_for_workflow(session, execution['id'])
-            self.assertEqual(names, [task['name'] for task in tasks])
+            tasks = task_executions.list_summaries(session, execution['id'])
+        self.assertEqual(names, [task['name'] for task in tasks])
+        self.assertEqual({'id', 'name', 'state', 'state_info', 'runtime_context'},
+                         set(tasks[0]))
+        self.assertEqual(1, len(recorder.statements))
+        self.assertNotIn('in_context', recorder.statements[0])
+
+    def test_get_many_is_one_query_and_feeds_updates(self):
+        execution = self.make_execution()
+        tasks = [self.make_task(execution, name) for name in ('t1', 't2', 't3')]
+        recorder = self.useFixture(
+            db_fixtures.StatementRecorder(self.database.engine))
+        with self.database.transaction() as session:
+            loaded = task_executions.get_many(session, [t['id'] for t in tasks[1:]])
+            self.assertEqual({'t2', 't3'}, {task['name'] for task in loaded})
             self.assertEqual(1, len(recorder.statements))
             task_executions.update(session, tasks[1]['id'], state='SUCCESS',
                                    published={'x': 1})

@@ -101,6 +101,34 @@ uses_env:
         done = self.fixture.wait_finished(execution_id)
         self.assertEqual({'region': 'north'}, done['output'])
 
+    def test_data_of_earlier_tasks_is_loaded_when_expressions_need_it(self):
+        self.fixture.define("""
+version: '2.0'
+reach_back:
+  output:
+    sum: <% $.sum %>
+    side: <% $.side %>
+    first: <% task(first).result %>
+  tasks:
+    first:
+      action: std.echo output=10
+      on-success: [second, side]
+    side:
+      action: std.echo output=side
+      publish:
+        side: <% task().result %>
+    second:
+      action: std.echo output=20
+      on-success: third
+    third:
+      action: std.echo output=<% task(first).result + task(second).result %>
+      publish:
+        sum: <% task().result %>
+""")
+        done = self.fixture.wait_finished(self.fixture.start('reach_back')['id'])
+        self.assertEqual('SUCCESS', done['state'], done['state_info'])
+        self.assertEqual({'sum': 30, 'side': 'side', 'first': 10}, done['output'])
+
     def test_failing_vars_end_the_execution_in_error(self):
         self.fixture.define("""
 version: '2.0'

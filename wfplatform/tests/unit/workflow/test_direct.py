@@ -1,12 +1,16 @@
 """The direct-workflow kernel, driven through the in-memory simulator."""
 
+import dataclasses
+
 import testtools
 
 from wfplatform import exceptions
+from wfplatform import expressions
 from wfplatform.tests.unit.workflow import simulator
 from wfplatform import workflow
 from wfplatform.workflow import commands as cmd
 from wfplatform.workflow import states
+from wfplatform.workflow import view as wf_view
 
 CHAIN = """
 version: '2.0'
@@ -294,3 +298,71 @@ class StatesTest(testtools.TestCase):
             for state, targets in table.items():
                 self.assertIn(state, states.DESCRIPTIONS)
                 self.assertEqual(set(), targets - set(states.DESCRIPTIONS))
+
+
+class SummaryViewTest(testtools.TestCase):
+    """Tasks held in summary: the kernel names the ones whose data it needs."""
+
+    def _replay(self, result, finishing, summarised):
+        """The view just before ``finishing`` ended, ``summarised`` without data."""
+        tasks = []
+        for task in result.view.tasks:
+            if task.name == finishing:
+                tasks.append(dataclasses.replace(task, state=states.RUNNING,
+                                                 result=None, published={}))
+                break
+            if task.name in summarised:
+                task = dataclasses.replace(task, in_context={}, result=None,
+                                           published={}, loaded=False)
+            tasks.append(task)
+        view = dataclasses.replace(result.view, state=states.RUNNING,
+                                   tasks=tuple(tasks))
+        finished = result.task(finishing)
+        return view, cmd.TaskFinished(finished.id, True, finished.result)
+
+    def test_completion_needs_every_leaf(self):
+        definition = """
+version: '2.0'
+parallel:
+  output:
+    a: <% $.a %>
+    b: <% $.b %>
+  tasks:
+    left:
+      action: std.echo output=1
+      publish: {a: <% task().result %>}
+    right:
+      action: std.echo output=2
+      publish: {b: <% task().result %>}
+"""
+        result = simulator.run(definition)
+        view, event = self._replay(result, 'right', summarised=('left',))
+        error = self.assertRaises(wf_view.MissingTaskData,
+                                  workflow.next_commands, view, event)
+        self.assertEqual((result.task('left').id,), error.task_ids)
+        loaded, _ = self._replay(result, 'right', summarised=())
+        self.assertEqual(cmd.CompleteWorkflow({'a': 1, 'b': 2}),
+                         workflow.next_commands(loaded, event)[-1])
+
+    def test_an_expression_naming_another_task_needs_its_data(self):
+        definition = """
+version: '2.0'
+refs:
+  tasks:
+    first:
+      action: std.echo output=1
+      on-success: second
+    second:
+      action: std.echo output=2
+      on-success: third
+    third:
+      action: std.echo output=<% task(first).result + task(second).result %>
+"""
+        result = simulator.run(definition)
+        self.assertEqual([{'output': 3}], result.inputs['third'])
+        view, event = self._replay(result, 'second', summarised=('first',))
+        error = self.assertRaises(wf_view.MissingTaskData,
+                                  workflow.next_commands, view, event)
+        self.assertEqual((result.task('first').id,), error.task_ids)
+        self.assertFalse(issubclass(wf_view.MissingTaskData,
+                                    expressions.ExpressionError))
