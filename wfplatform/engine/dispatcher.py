@@ -114,12 +114,10 @@ class Dispatcher:
         return None
 
     def _start_task(self, tx: Transaction, command: cmd.StartTask) -> cmd.Event | None:
-        unique_key = f'{tx.view.id}:{command.key}'
-        if task_executions.get_by_unique_key(tx.session, unique_key) is not None:
-            return None
         record = tx.record
         task = task_executions.create(
-            tx.session, name=command.name, unique_key=unique_key, type='ACTION',
+            tx.session, name=command.name, unique_key=f'{tx.view.id}:{command.key}',
+            type='ACTION',
             workflow_execution_id=record['id'],
             root_execution_id=record['root_execution_id'],
             workflow_name=record['name'], workflow_id=record['workflow_id'],

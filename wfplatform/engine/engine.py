@@ -86,8 +86,10 @@ class Engine:
     def _apply_result(self, session: Any, context: Any, action_execution_id: str,
                       result: dict[str, Any]) -> list[engine_outbox.Message]:
         action = action_executions.get(session, action_execution_id)
+        root = None
         if action['root_execution_id'] is not None:
-            workflow_executions.get_for_update(session, action['root_execution_id'])
+            root = workflow_executions.get_for_update(session,
+                                                      action['root_execution_id'])
             action = action_executions.get(session, action_execution_id)
         if states.is_completed(action['state']):
             LOG.debug('Result for action execution %s already applied',
@@ -101,18 +103,23 @@ class Engine:
             output={'result': value})
         if action['task_execution_id'] is None:
             return []
-        tx = self._load(session, context, action['task_execution_id'])
+        tx = self._load(session, context, action['task_execution_id'], root)
         self._dispatcher.run(tx, cmd.TaskFinished(
             action['task_execution_id'], success=success,
             result=value if success else None,
             error=None if success else _error_text(value)))
         return tx.messages
 
-    def _load(self, session: Any, context: Any,
-              task_execution_id: str) -> engine_dispatcher.Transaction:
-        """The execution of this task: every task in summary, this one in full."""
+    def _load(self, session: Any, context: Any, task_execution_id: str,
+              root: dict[str, Any] | None) -> engine_dispatcher.Transaction:
+        """The execution of this task: every task in summary, this one in full.
+
+        ``root`` is the locked root execution, reused when the task belongs to it.
+        """
         task = task_executions.get(session, task_execution_id)
-        record = workflow_executions.get(session, task['workflow_execution_id'])
+        record = root
+        if record is None or record['id'] != task['workflow_execution_id']:
+            record = workflow_executions.get(session, task['workflow_execution_id'])
         spec = self._specs.get(record['id'], record['spec'])
         summaries = task_executions.list_summaries(session, record['id'])
         view = views.workflow_view(
