@@ -6,6 +6,7 @@ engine, or a direct call).
 """
 
 import dataclasses
+import threading
 from typing import Any, Callable
 
 import futurist
@@ -43,12 +44,31 @@ class ActionRunner:
         self._registry = registry
         self._report = report
         self._pool = futurist.ThreadPoolExecutor(max_workers=workers)
+        self._lock = threading.Lock()
+        self._closed = False
 
     def submit(self, context: Any, request: ActionRequest) -> None:
-        self._pool.submit(self._run_and_report, context, request)
+        """Queue an action; refused with :class:`ServiceUnavailable` once shutting down.
+
+        The caller keeps what it could not hand over (the engine's outbox keeps
+        the message for its sweep).
+        """
+        with self._lock:
+            if self._closed:
+                raise exceptions.ServiceUnavailable(
+                    f'The action runner is shutting down; action execution '
+                    f'{request.action_execution_id} was not started')
+            self._pool.submit(self._run_and_report, context, request)
 
     def shutdown(self, wait: bool = True) -> None:
-        """Stop taking actions; with ``wait``, finish those already running."""
+        """Stop taking actions; with ``wait``, finish those already running.
+
+        New submissions are refused before the pool shuts down: futurist's
+        ``shutdown`` holds the lock its ``submit`` needs, so a running action
+        whose report starts the next one would otherwise wait forever.
+        """
+        with self._lock:
+            self._closed = True
         self._pool.shutdown(wait=wait)
 
     def _run_and_report(self, context: Any, request: ActionRequest) -> None:

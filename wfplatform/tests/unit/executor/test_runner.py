@@ -5,6 +5,7 @@ import threading
 import testtools
 
 from wfplatform.actions import registry as action_registry
+from wfplatform import exceptions
 from wfplatform.executor import runner
 
 
@@ -53,3 +54,33 @@ class ActionRunnerTest(testtools.TestCase):
         pool.submit('ctx', _request('std.echo', {'output': 5}))
         self.assertTrue(done.wait(10), 'the result was never reported')
         self.assertEqual([('ctx', 'a-1', {'output': 5})], reported)
+
+    def test_shutdown_while_a_report_submits_the_next_action_does_not_hang(self):
+        outcomes = []
+        first_running = threading.Event()
+        pool = None
+
+        def report(context, action_execution_id, result):
+            try:
+                pool.submit(None, _request('std.echo', {'output': 'next'}))
+                outcomes.append('submitted')
+            except exceptions.ServiceUnavailable as error:
+                outcomes.append(str(error))
+
+        class Slow:
+            def __init__(self, registry):
+                self._registry = registry
+
+            def create(self, name, action_input):
+                first_running.set()
+                return self._registry.create('std.sleep', {'seconds': 0.3})
+
+        pool = runner.ActionRunner(Slow(action_registry.ActionRegistry()), report, 2)
+        pool.submit(None, _request('std.sleep', {}))
+        self.assertTrue(first_running.wait(10))
+        finished = threading.Thread(target=pool.shutdown)
+        finished.start()
+        finished.join(10)
+        self.assertFalse(finished.is_alive(), 'shutdown hung')
+        self.assertEqual(1, len(outcomes))
+        self.assertIn('shutting down', outcomes[0])
