@@ -42,6 +42,7 @@ class Transaction:
     view: wf_view.WorkflowView
     record: dict[str, Any]
     messages: list[outbox.Message] = dataclasses.field(default_factory=list)
+    events: list[dict[str, Any]] = dataclasses.field(default_factory=list)
 
 
 class Dispatcher:
@@ -52,30 +53,36 @@ class Dispatcher:
         self._default_publishers = default_publishers
 
     def notify(self, tx: Transaction, task: wf_view.TaskView | None = None) -> None:
-        """Queue the event for the workflow's (or ``task``'s) new state, if asked.
-
-        Events travel through the outbox, so one is sent exactly when its state
-        change commits.
-        """
-        publishers = self._default_publishers + list(
-            tx.view.params.get('notify') or [])
+        """Note the event for the workflow's (or ``task``'s) new state, if asked."""
         events = notifier.TASK_EVENTS if task else notifier.WORKFLOW_EVENTS
         source = task or tx.view
         event_type = events.get(source.state)
-        if not publishers or event_type is None:
+        if event_type is None or not self._publishers(tx):
             return
-        event = {
+        tx.events.append({
             'event': event_type, 'type': 'task' if task else 'workflow',
             'id': source.id, 'name': source.name, 'state': source.state,
             'state_info': task.state_info if task else tx.record['state_info'],
             'workflow_execution_id': tx.view.id, 'workflow_name': tx.view.name,
             'root_execution_id': tx.record['root_execution_id'],
             'project_id': tx.record['project_id'],
-            'timestamp': timeutils.utcnow().isoformat()}
-        tx.messages.append(outbox.add(
-            tx.session, topic=self._notifier_topic, method=NOTIFY,
-            payload={'context': tx.context.to_dict(), 'event': event,
-                     'publishers': publishers}))
+            'timestamp': timeutils.utcnow().isoformat()})
+
+    def close(self, tx: Transaction) -> None:
+        """Queue the noted events as one message, so they are published in order.
+
+        Events travel through the outbox: they are sent exactly when the state
+        changes they report have committed.
+        """
+        if tx.events:
+            tx.messages.append(outbox.add(
+                tx.session, topic=self._notifier_topic, method=NOTIFY,
+                payload={'context': tx.context.to_dict(), 'events': tx.events,
+                         'publishers': self._publishers(tx)}))
+            tx.events = []
+
+    def _publishers(self, tx: Transaction) -> list[dict[str, Any]]:
+        return self._default_publishers + list(tx.view.params.get('notify') or [])
 
     def run(self, tx: Transaction, event: cmd.Event) -> None:
         """Feed ``event`` (and whatever follows from it) through the kernel."""

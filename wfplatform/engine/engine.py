@@ -65,6 +65,7 @@ class Engine:
             self._dispatcher.notify(tx)
             if tx.view.state == states.RUNNING:
                 self._dispatcher.run(tx, cmd.WorkflowStarted())
+            self._dispatcher.close(tx)
             return tx.record, tx.messages
 
         try:
@@ -108,6 +109,7 @@ class Engine:
             action['task_execution_id'], success=success,
             result=value if success else None,
             error=None if success else _error_text(value)))
+        self._dispatcher.close(tx)
         return tx.messages
 
     def _load(self, session: Any, context: Any, task_execution_id: str,

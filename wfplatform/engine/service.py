@@ -94,12 +94,12 @@ class EngineService:
             self._executor_client.run_action(context, request, message.server)
 
     def _send_event(self, context: Any, message: engine_outbox.Message) -> None:
-        event, publishers = message.payload['event'], message.payload['publishers']
+        events, publishers = message.payload['events'], message.payload['publishers']
         if self._local_notifier is not None:
-            self._local_notifier.notify(context, event, publishers)
+            self._local_notifier.notify(context, events, publishers)
         else:
             assert self._notifier_client is not None
-            self._notifier_client.notify(context, event, publishers)
+            self._notifier_client.notify(context, events, publishers)
 
     def _report_locally(self, context: Any, action_execution_id: str,
                         result: dict[str, Any]) -> None:

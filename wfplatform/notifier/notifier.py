@@ -44,8 +44,14 @@ class Notifier:
                                        invoke_on_load=True))
         self._publishers = {ext.name: ext.obj for ext in manager}
 
-    def notify(self, context: Any, event: Mapping[str, Any],
+    def notify(self, context: Any, events: Sequence[Mapping[str, Any]],
                publishers: Sequence[Mapping[str, Any]]) -> None:
+        """Publish ``events``, one after the other, to every entry that wants each."""
+        for event in events:
+            self._publish(context, event, publishers)
+
+    def _publish(self, context: Any, event: Mapping[str, Any],
+                 publishers: Sequence[Mapping[str, Any]]) -> None:
         """Publish ``event`` to each entry that wants it; a failure is logged."""
         for entry in publishers:
             wanted = entry.get('event_types')

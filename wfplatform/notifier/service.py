@@ -19,11 +19,12 @@ class NotifierEndpoint:
     def __init__(self, notifier: event_notifier.Notifier) -> None:
         self._notifier = notifier
 
-    def notify(self, context: Any, event: dict[str, Any],
+    def notify(self, context: Any, events: list[dict[str, Any]],
                publishers: list[dict[str, Any]]) -> None:
-        LOG.debug('notify %s [execution_id=%s]', event['event'],
-                  event['workflow_execution_id'])
-        self._notifier.notify(context, event, publishers)
+        LOG.debug('notify %s [execution_id=%s]',
+                  ', '.join(e['event'] for e in events),
+                  events[0]['workflow_execution_id'] if events else None)
+        self._notifier.notify(context, events, publishers)
 
 
 class NotifierService:

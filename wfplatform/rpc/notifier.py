@@ -2,7 +2,7 @@
 
 Version history:
 
-* 1.0 - ``notify`` (cast).
+* 1.0 - ``notify`` (cast): the events of one state change, in order.
 """
 
 from typing import Any
@@ -25,7 +25,7 @@ class NotifierClient:
         self._client = rpc_transport.get_client(transport, target(conf),
                                                 RPC_API_VERSION)
 
-    def notify(self, context: Any, event: dict[str, Any],
+    def notify(self, context: Any, events: list[dict[str, Any]],
                publishers: list[dict[str, Any]]) -> None:
-        self._client.prepare().cast(context, 'notify', event=event,
+        self._client.prepare().cast(context, 'notify', events=events,
                                     publishers=publishers)

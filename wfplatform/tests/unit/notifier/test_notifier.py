@@ -43,7 +43,7 @@ EVENT = {'event': 'WORKFLOW_SUCCEEDED', 'name': 'wf', 'state': 'SUCCESS',
 class NotifierTest(WebhookServerMixin, testtools.TestCase):
     def test_event_types_select_what_a_publisher_receives(self):
         server, url = self.start_webhook_server()
-        event_notifier.Notifier().notify(None, EVENT, [
+        event_notifier.Notifier().notify(None, [EVENT], [
             {'type': 'webhook', 'url': url, 'event_types': ['WORKFLOW_FAILED']},
             {'type': 'webhook', 'url': url + '?all'},
             {'type': 'log'}, {'type': 'noop'}])
@@ -51,7 +51,7 @@ class NotifierTest(WebhookServerMixin, testtools.TestCase):
 
     def test_unknown_publisher_and_failing_webhooks_are_logged_not_raised(self):
         log = self.useFixture(fixtures.FakeLogger(level=logging.WARNING))
-        event_notifier.Notifier().notify(None, EVENT, [
+        event_notifier.Notifier().notify(None, [EVENT], [
             {'type': 'carrier-pigeon'},
             {'type': 'webhook', 'url': 'http://127.0.0.1:9/nothing-listens'},
             {'type': 'webhook', 'url': 'ftp://wrong'}])
