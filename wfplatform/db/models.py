@@ -152,6 +152,31 @@ class Environment(Base):
     project_id: orm.Mapped[str] = _project_column()
 
 
+class EventTrigger(Base):
+    """Starts a workflow when a notification of type ``event`` arrives.
+
+    It listens on (``exchange``, ``topic``); a project has one per workflow and
+    event there.
+    """
+
+    __tablename__ = 'event_triggers'
+    __table_args__ = (
+        sa.UniqueConstraint('exchange', 'topic', 'event', 'workflow_id', 'project_id',
+                            name='uq_event_triggers_exchange_topic_event_workflow'),
+    )
+
+    name: orm.Mapped[str] = orm.mapped_column(sa.String(255), nullable=False)
+    workflow_id: orm.Mapped[str] = orm.mapped_column(sa.String(36), nullable=False)
+    workflow_input: orm.Mapped[Any] = _json_column()
+    workflow_params: orm.Mapped[Any] = _json_column()
+    exchange: orm.Mapped[str] = orm.mapped_column(sa.String(80), nullable=False)
+    topic: orm.Mapped[str] = orm.mapped_column(sa.String(80), nullable=False)
+    event: orm.Mapped[str] = orm.mapped_column(sa.String(80), nullable=False)
+    trust_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(80))
+    scope: orm.Mapped[str] = _scope_column()
+    project_id: orm.Mapped[str] = _project_column()
+
+
 class WorkflowExecution(Base):
     """One run of a workflow; ``root_execution_id`` is its own id at the top level.
 

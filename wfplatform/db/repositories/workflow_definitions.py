@@ -2,10 +2,12 @@
 
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import orm
 
 from wfplatform.db import models
 from wfplatform.db.repositories import common
+from wfplatform import exceptions
 
 _MODEL = models.WorkflowDefinition
 _KIND = 'Workflow'
@@ -47,16 +49,32 @@ def update(session: orm.Session, identifier: str, *, namespace: str = '',
 
 def delete(session: orm.Session, identifier: str, *, namespace: str = '',
            project_id: str | None = None) -> None:
-    """Delete a workflow the caller owns (same rules as :func:`update`)."""
+    """Delete a workflow the caller owns (same rules as :func:`update`).
+
+    ``InvalidInput`` while event triggers of any project start it, as in Mistral:
+    they would fire into nothing.
+    """
     row = _find(session, identifier, namespace, project_id)
     common.check_modifiable(row, project_id, _KIND,
                             common.identify(identifier, namespace))
+    _check_no_event_triggers(session, row.id, identifier)
     session.delete(row)
     session.flush()
 
 
 def list(session: orm.Session, query: common.ListQuery) -> common.Rows:
     return common.list_rows(session, _MODEL, query)
+
+
+def _check_no_event_triggers(session: orm.Session, workflow_id: str,
+                             identifier: str) -> None:
+    trigger_ids = session.scalars(sa.select(models.EventTrigger.id).where(
+        models.EventTrigger.workflow_id == workflow_id)).all()
+    if trigger_ids:
+        raise exceptions.InvalidInput(
+            "Can't delete workflow that has event triggers associated. "
+            f'[workflow_identifier={identifier}], '
+            f'[event_trigger_id(s)={", ".join(trigger_ids)}]')
 
 
 def _find(session: orm.Session, identifier: str, namespace: str,
