@@ -6,6 +6,7 @@ import pecan
 
 from wfplatform.api.controllers.v2 import action_executions
 from wfplatform.api.controllers.v2 import actions
+from wfplatform.api.controllers.v2 import event_triggers
 from wfplatform.api.controllers.v2 import executions
 from wfplatform.api.controllers.v2 import tasks
 from wfplatform.api.controllers.v2 import workflows
@@ -17,6 +18,7 @@ class V2Controller:
     executions = executions.ExecutionsController()
     tasks = tasks.TasksController()
     action_executions = action_executions.ActionExecutionsController()
+    event_triggers = event_triggers.EventTriggersController()
 
     @pecan.expose(generic=True, template='json')
     def index(self) -> None:
