@@ -84,11 +84,13 @@ notifier_opts: list[cfg.Opt] = [
 ]
 
 event_engine_opts: list[cfg.Opt] = [
-    cfg.StrOpt('topic', default='wfplatform_event_engine',
-               help='RPC topic the event engines listen on.'),
     cfg.StrOpt('listener_pool_name', default='wfplatform-event-engine',
                help='Notification listener pool shared by all event engines, so '
                     'each notification is handled once.'),
+    cfg.FloatOpt('reload_interval', default=2.0, min=0.1,
+                 help='Seconds between reads of the event trigger table: how soon '
+                      'an event engine follows triggers being created, changed or '
+                      'deleted.'),
 ]
 
 _GROUPS: dict[str | None, list[cfg.Opt]] = {

@@ -21,10 +21,11 @@ from wfplatform.executor import service as executor_service
 from wfplatform.notifier import service as notifier_service
 from wfplatform.rpc import engine as engine_rpc
 from wfplatform.rpc import transport as rpc_transport
+from wfplatform.triggers import service as trigger_service
 
 LOG = logging.getLogger(__name__)
 
-SERVICE_NAMES = ('api', 'engine', 'executor', 'notifier')
+SERVICE_NAMES = ('api', 'engine', 'executor', 'notifier', 'event-engine')
 
 
 class Service(Protocol):
@@ -67,13 +68,10 @@ def selected(names: list[str], conf: cfg.ConfigOpts) -> list[str]:
                     wanted.discard(local)
         elif name in SERVICE_NAMES:
             wanted.add(name)
-        elif name == 'event-engine':
-            raise ValueError('The event-engine service comes with event triggers, '
-                             'which this release does not have yet')
         else:
             raise ValueError(f'Unknown service {name!r}; choose from '
                              f'{", ".join(SERVICE_NAMES + ("all",))}')
-    return [name for name in ('engine', 'executor', 'notifier', 'api')
+    return [name for name in ('engine', 'executor', 'notifier', 'event-engine', 'api')
             if name in wanted]
 
 
@@ -82,7 +80,7 @@ def build(names: list[str], conf: cfg.ConfigOpts,
     """Create the services; refuses to if the database schema is not current."""
     transport = rpc_transport.get_transport(conf, all_in_one)
     database = None
-    if {'api', 'engine'} & set(names):
+    if {'api', 'engine', 'event-engine'} & set(names):
         database = db_database.Database.from_config(conf)
         schema.check_at_head(database, config_files=conf.config_file)
     registry = action_registry.ActionRegistry()
@@ -97,6 +95,11 @@ def build(names: list[str], conf: cfg.ConfigOpts,
                                                              registry))
         elif name == 'notifier':
             services.append(notifier_service.NotifierService(conf, transport))
+        elif name == 'event-engine':
+            assert database is not None
+            services.append(trigger_service.EventEngineService(
+                conf, rpc_transport.get_notification_transport(conf, all_in_one),
+                database, engine_rpc.EngineClient(transport, conf)))
         elif name == 'api':
             assert database is not None
             services.append(APIService(conf, database,

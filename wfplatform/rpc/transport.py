@@ -8,9 +8,12 @@ from typing import Any
 
 from oslo_config import cfg
 import oslo_messaging as messaging
+from oslo_messaging import opts as messaging_opts
 
 from wfplatform import context as wf_context
 from wfplatform import exceptions
+
+_NOTIFICATIONS = 'oslo_messaging_notifications'
 
 
 class ContextSerializer(messaging.NoOpSerializer):
@@ -33,12 +36,32 @@ def get_transport(conf: cfg.ConfigOpts,
     another process.
     """
     register_opts(conf)
-    url = None
-    location = conf.get_location('transport_url')
-    if all_in_one and location and location.location == cfg.Locations.opt_default:
-        url = 'fake://'
+    url = 'fake://' if all_in_one and _is_default(conf, 'transport_url') else None
     return messaging.get_rpc_transport(
         conf, url=url, allowed_remote_exmods=[exceptions.__name__])
+
+
+def get_notification_transport(conf: cfg.ConfigOpts,
+                               all_in_one: bool = False) -> messaging.Transport:
+    """The transport notifications are read from (the event engine's).
+
+    ``[oslo_messaging_notifications] transport_url`` if set, else the RPC one; the
+    all-in-one process without any URL listens on ``fake://`` as
+    :func:`get_transport` does.
+    """
+    register_opts(conf)
+    conf.register_opts(dict(messaging_opts.list_opts())[_NOTIFICATIONS],
+                       group=_NOTIFICATIONS)
+    url = None
+    if all_in_one and _is_default(conf, 'transport_url') and not (
+            conf[_NOTIFICATIONS].transport_url):
+        url = 'fake://'
+    return messaging.get_notification_transport(conf, url=url)
+
+
+def _is_default(conf: cfg.ConfigOpts, name: str) -> bool:
+    location = conf.get_location(name)
+    return bool(location and location.location == cfg.Locations.opt_default)
 
 
 def register_opts(conf: cfg.ConfigOpts) -> None:

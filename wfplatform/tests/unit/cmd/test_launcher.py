@@ -14,13 +14,15 @@ class SelectedTest(testtools.TestCase):
         self.conf = self.useFixture(config_fixture.Config(cfg.ConfigOpts())).conf
         config.register_opts(self.conf)
 
-    def test_all_with_local_executor_and_notifier_is_engine_and_api(self):
-        self.assertEqual(['engine', 'api'], launcher.selected(['all'], self.conf))
+    def test_all_with_local_executor_and_notifier_is_engine_event_engine_and_api(
+            self):
+        self.assertEqual(['engine', 'event-engine', 'api'],
+                         launcher.selected(['all'], self.conf))
 
     def test_all_with_remote_types_runs_every_service(self):
         self.conf.set_override('type', 'remote', group='executor')
         self.conf.set_override('type', 'remote', group='notifier')
-        self.assertEqual(['engine', 'executor', 'notifier', 'api'],
+        self.assertEqual(['engine', 'executor', 'notifier', 'event-engine', 'api'],
                          launcher.selected(['all'], self.conf))
 
     def test_explicit_list_is_started_engine_first(self):
@@ -31,9 +33,10 @@ class SelectedTest(testtools.TestCase):
         error = self.assertRaises(ValueError, launcher.selected, ['enigne'],
                                   self.conf)
         self.assertIn("'enigne'", str(error))
-        self.assertIn('api, engine, executor, notifier, all', str(error))
+        self.assertIn('api, engine, executor, notifier, event-engine, all',
+                      str(error))
 
-    def test_event_engine_says_why_it_is_not_there(self):
-        error = self.assertRaises(ValueError, launcher.selected, ['event-engine'],
-                                  self.conf)
-        self.assertIn('event triggers', str(error))
+    def test_event_engine_starts_after_the_engine_and_before_the_api(self):
+        self.assertEqual(['engine', 'event-engine', 'api'],
+                         launcher.selected(['api', 'event-engine', 'engine'],
+                                           self.conf))
