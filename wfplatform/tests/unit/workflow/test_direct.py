@@ -125,6 +125,22 @@ transitions:
 """
 
 
+PARALLEL = """
+version: '2.0'
+parallel:
+  output:
+    a: <% $.a %>
+    b: <% $.b %>
+  tasks:
+    left:
+      action: std.echo output=1
+      publish: {a: <% task().result %>}
+    right:
+      action: std.echo output=2
+      publish: {b: <% task().result %>}
+"""
+
+
 class TransitionTest(testtools.TestCase):
     def test_yaql_condition(self):
         result = simulator.run(TRANSITIONS, {'n': 42})
@@ -142,21 +158,7 @@ class TransitionTest(testtools.TestCase):
         self.assertEqual(states.SUCCESS, result.state)
 
     def test_parallel_branches_and_the_last_leaf_context_in_output(self):
-        definition = """
-version: '2.0'
-parallel:
-  output:
-    a: <% $.a %>
-    b: <% $.b %>
-  tasks:
-    left:
-      action: std.echo output=1
-      publish: {a: <% task().result %>}
-    right:
-      action: std.echo output=2
-      publish: {b: <% task().result %>}
-"""
-        result = simulator.run(definition)
+        result = simulator.run(PARALLEL)
         self.assertEqual(['left', 'right'], result.started)
         self.assertEqual({'a': 1, 'b': 2}, result.output)
 
@@ -321,21 +323,7 @@ class SummaryViewTest(testtools.TestCase):
         return view, cmd.TaskFinished(finished.id, True, finished.result)
 
     def test_completion_needs_every_leaf(self):
-        definition = """
-version: '2.0'
-parallel:
-  output:
-    a: <% $.a %>
-    b: <% $.b %>
-  tasks:
-    left:
-      action: std.echo output=1
-      publish: {a: <% task().result %>}
-    right:
-      action: std.echo output=2
-      publish: {b: <% task().result %>}
-"""
-        result = simulator.run(definition)
+        result = simulator.run(PARALLEL)
         view, event = self._replay(result, 'right', summarised=('left',))
         error = self.assertRaises(wf_view.MissingTaskData,
                                   workflow.next_commands, view, event)
