@@ -75,12 +75,12 @@ def _scope_column() -> orm.Mapped[str]:
     return orm.mapped_column(sa.String(80), nullable=False, default='private')
 
 
-class Workbook(Base):
-    __tablename__ = 'workbooks'
-    __table_args__ = (
-        sa.UniqueConstraint('name', 'namespace', 'project_id',
-                            name='uq_workbooks_name_namespace_project'),
-    )
+class _Definition:
+    """Columns every uploaded definition has: workbooks, workflows, actions.
+
+    Unique by name within a namespace and a project; ``spec`` is the parsed form of
+    ``definition``.
+    """
 
     name: orm.Mapped[str] = orm.mapped_column(sa.String(255), nullable=False)
     namespace: orm.Mapped[str] = orm.mapped_column(sa.String(255), nullable=False,
@@ -92,7 +92,15 @@ class Workbook(Base):
     project_id: orm.Mapped[str] = _project_column()
 
 
-class WorkflowDefinition(Base):
+class Workbook(_Definition, Base):
+    __tablename__ = 'workbooks'
+    __table_args__ = (
+        sa.UniqueConstraint('name', 'namespace', 'project_id',
+                            name='uq_workbooks_name_namespace_project'),
+    )
+
+
+class WorkflowDefinition(_Definition, Base):
     __tablename__ = 'workflow_definitions'
     __table_args__ = (
         sa.UniqueConstraint('name', 'namespace', 'project_id',
@@ -101,41 +109,25 @@ class WorkflowDefinition(Base):
                  'created_at'),
     )
 
-    name: orm.Mapped[str] = orm.mapped_column(sa.String(255), nullable=False)
-    namespace: orm.Mapped[str] = orm.mapped_column(sa.String(255), nullable=False,
-                                                   default='')
-    definition: orm.Mapped[str | None] = orm.mapped_column(LongText)
-    spec: orm.Mapped[Any] = _json_column()
     input: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
-    tags: orm.Mapped[Any] = _json_column()
     is_system: orm.Mapped[bool] = orm.mapped_column(sa.Boolean, nullable=False,
                                                     default=False)
     workbook_name: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
-    scope: orm.Mapped[str] = _scope_column()
-    project_id: orm.Mapped[str] = _project_column()
 
 
-class ActionDefinition(Base):
+class ActionDefinition(_Definition, Base):
     __tablename__ = 'action_definitions'
     __table_args__ = (
         sa.UniqueConstraint('name', 'namespace', 'project_id',
                             name='uq_action_definitions_name_namespace_project'),
     )
 
-    name: orm.Mapped[str] = orm.mapped_column(sa.String(255), nullable=False)
-    namespace: orm.Mapped[str] = orm.mapped_column(sa.String(255), nullable=False,
-                                                   default='')
     description: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
     input: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
-    definition: orm.Mapped[str | None] = orm.mapped_column(LongText)
-    spec: orm.Mapped[Any] = _json_column()
-    tags: orm.Mapped[Any] = _json_column()
     is_system: orm.Mapped[bool] = orm.mapped_column(sa.Boolean, nullable=False,
                                                     default=False)
     action_class: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
     workbook_name: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
-    scope: orm.Mapped[str] = _scope_column()
-    project_id: orm.Mapped[str] = _project_column()
 
 
 class Environment(Base):
