@@ -38,21 +38,45 @@ class Runtime(Protocol):
     def env(self) -> Mapping[str, Any]:
         """The environment variables the execution was started with."""
 
+    def tasks(self, workflow_execution_id: str | None = None,
+              recursive: bool = False, state: str | None = None,
+              flat: bool = False) -> list[Mapping[str, Any]]:
+        """Task executions of a workflow execution (this one when None), as
+        ``task()`` shows each, in creation order, optionally of one ``state``.
+
+        ``recursive`` adds the tasks of sub-workflows the runtime knows of;
+        ``flat`` leaves out tasks that ran a sub-workflow.
+        """
+
+    def global_context(self) -> Mapping[str, Any]:
+        """The workflow's global variables (advanced publish ``global``)."""
+
 
 @dataclasses.dataclass(frozen=True)
 class StaticRuntime:
     """A :class:`Runtime` over fixed data, for tests and simple callers."""
 
     current_task: str | None = None
-    tasks: Mapping[str, Mapping[str, Any]] = dataclasses.field(default_factory=dict)
+    tasks_data: Mapping[str, Mapping[str, Any]] = dataclasses.field(
+        default_factory=dict)
     execution_data: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     env_data: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    global_data: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
     def task(self, name: str) -> Mapping[str, Any] | None:
-        return self.tasks.get(name)
+        return self.tasks_data.get(name)
 
     def execution(self) -> Mapping[str, Any]:
         return self.execution_data
 
     def env(self) -> Mapping[str, Any]:
         return self.env_data
+
+    def tasks(self, workflow_execution_id: str | None = None,
+              recursive: bool = False, state: str | None = None,
+              flat: bool = False) -> list[Mapping[str, Any]]:
+        return [task for task in self.tasks_data.values()
+                if state is None or task.get('state') == state]
+
+    def global_context(self) -> Mapping[str, Any]:
+        return self.global_data

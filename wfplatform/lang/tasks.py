@@ -109,7 +109,7 @@ def _variables(field: str) -> _FieldParser:
         for name in value:
             checks.is_name(name, 'variable', path + (name,), scope.log)
         checks.check_expressions(value, path, scope.log)
-        return {field: value}
+        return {field: specs.Publish(branch=value)}
     return parse
 
 

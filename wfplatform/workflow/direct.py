@@ -78,7 +78,7 @@ def _evaluate_outcome(view: wf_view.WorkflowView, task: wf_view.TaskView,
     publish = task_spec.publish if event.success else task_spec.publish_on_error
     runtime = wf_view.ExpressionRuntime(view, task.name, override=finished)
     try:
-        published = expressions.evaluate(dict(publish), dict(task.in_context),
+        published = expressions.evaluate(dict(publish.branch), dict(task.in_context),
                                          runtime)
     except expressions.ExpressionError as error:
         return dataclasses.replace(

@@ -68,6 +68,7 @@ class WorkflowView:
     context: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     tasks: tuple[TaskView, ...] = ()
     created_at: str | None = None
+    global_context: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
     def task_by_id(self, task_execution_id: str) -> TaskView | None:
         return next((t for t in self.tasks if t.id == task_execution_id), None)
@@ -118,3 +119,23 @@ class ExpressionRuntime:
 
     def env(self) -> Mapping[str, Any]:
         return dict(self.view.params.get('env') or {})
+
+    def tasks(self, workflow_execution_id: str | None = None,
+              recursive: bool = False, state: str | None = None,
+              flat: bool = False) -> list[Mapping[str, Any]]:
+        """This execution's tasks; a sub-workflow's own tasks are not in the view,
+        so ``recursive`` adds nothing and ``flat`` only drops workflow tasks."""
+        if workflow_execution_id not in (None, self.view.id):
+            return []
+        chosen = [t for t in self.view.tasks
+                  if (state is None or t.state == state)
+                  and not (flat and self.view.spec.tasks[t.name].workflow)]
+        return [self._task_value(t) for t in chosen]
+
+    def _task_value(self, task: TaskView) -> Mapping[str, Any]:
+        if self.override is not None and self.override.id == task.id:
+            return self.override.as_expression_value()
+        return task.require_loaded().as_expression_value()
+
+    def global_context(self) -> Mapping[str, Any]:
+        return dict(self.view.global_context)

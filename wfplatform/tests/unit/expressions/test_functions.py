@@ -15,7 +15,7 @@ TASKS = {
            'state_info': 'boom', 'result': None, 'published': {}},
 }
 RUNTIME = expressions.StaticRuntime(
-    current_task='t2', tasks=TASKS,
+    current_task='t2', tasks_data=TASKS,
     execution_data={'id': 'ex-1', 'name': 'wf', 'input': {'a': 1},
                     'params': {'env': {'region': 'r1'}}, 'created_at': '2024-01-01'},
     env_data={'region': 'r1', 'url': 'http://x'})
@@ -55,7 +55,7 @@ class TaskFunctionTest(testtools.TestCase):
         self.assertEqual({}, expressions.evaluate('{{ env() }}', {}))
 
     def test_runtime_is_per_evaluation(self):
-        other = expressions.StaticRuntime(tasks={'t1': {'result': 'other'}})
+        other = expressions.StaticRuntime(tasks_data={'t1': {'result': 'other'}})
         self.assertEqual('other', expressions.evaluate('<% task(t1).result %>', {},
                                                        other))
         self.assertEqual({'out': [1, 2]}, evaluate('<% task(t1).result %>'))
