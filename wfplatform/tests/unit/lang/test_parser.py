@@ -100,7 +100,7 @@ class ValidWorkflowTest(testtools.TestCase):
 
     def test_publish(self):
         greet = self.workflow.tasks['greet']
-        self.assertEqual({'greeting': '<% task().result %>'}, greet.publish)
+        self.assertEqual({'greeting': '<% task().result %>'}, greet.publish.branch)
         self.assertEqual({'error': '<% task().state_info %>'}, greet.publish_on_error)
 
     def test_transitions(self):
