@@ -3,11 +3,17 @@
 Events and commands are small frozen dataclasses. The engine feeds one event at a
 time to :func:`wfplatform.workflow.next_commands`, applies the commands in order
 inside one transaction, and feeds back any event a command produces (a task that
-fails as it starts, for instance).
+fails as it starts, a sub-workflow that ends at once).
 """
 
 import dataclasses
 from typing import Any, Mapping
+
+WAIT_BEFORE = 'wait_before'
+RETRY = 'retry'
+WAIT_AFTER = 'wait_after'
+TIMEOUT = 'timeout'
+TIMER_PURPOSES = frozenset({WAIT_BEFORE, RETRY, WAIT_AFTER, TIMEOUT})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -16,33 +22,97 @@ class WorkflowStarted:
 
 
 @dataclasses.dataclass(frozen=True)
+class WorkflowResumed:
+    """A PAUSED execution is RUNNING again: start what the pause held back."""
+
+
+@dataclasses.dataclass(frozen=True)
 class TaskFinished:
-    """A task's action (or sub-workflow) ended, well or badly."""
+    """A task's action or sub-workflow ended, well or badly.
+
+    ``item_index`` names the item of a ``with-items`` task the result is for.
+    """
 
     task_execution_id: str
     success: bool
     result: Any = None
     error: str | None = None
+    item_index: int | None = None
 
 
-Event = WorkflowStarted | TaskFinished
+@dataclasses.dataclass(frozen=True)
+class TimerFired:
+    """A timer a command set for the task is due (see :class:`Timer`)."""
+
+    task_execution_id: str
+    purpose: str
+
+
+Event = WorkflowStarted | WorkflowResumed | TaskFinished | TimerFired
+
+
+@dataclasses.dataclass(frozen=True)
+class Run:
+    """One action or sub-workflow run of a task (one per item with ``with-items``).
+
+    A ``held`` run is recorded now and sent when a later command releases its
+    index (``concurrency``).
+    """
+
+    action: str | None = None
+    workflow: str | None = None
+    input: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    index: int | None = None
+    target: str | None = None
+    safe_rerun: bool = False
+    held: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class Timer:
+    """Feed ``TimerFired(task, purpose)`` back after ``delay`` seconds."""
+
+    purpose: str
+    delay: float
 
 
 @dataclasses.dataclass(frozen=True)
 class StartTask:
-    """Create a task execution and run its action with ``action_input``.
+    """Create a task execution in ``state``, start its ``runs``, set its ``timers``.
 
     ``key`` is unique within the workflow execution (task name and visit number),
-    which makes creating the task idempotent. When the task's input could not be
-    evaluated, ``error`` says why and the task is created already in ERROR.
+    which makes creating the task idempotent. When the task could not start
+    (its input or items did not evaluate), ``error`` says why and the task ends
+    in ERROR at once; ``no_items`` ends it in SUCCESS with an empty result.
     """
 
     name: str
     key: str
     in_context: Mapping[str, Any]
-    action: str | None = None
-    action_input: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    state: str = 'RUNNING'
+    type: str = 'ACTION'
+    runs: tuple[Run, ...] = ()
+    timers: tuple[Timer, ...] = ()
+    runtime: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     error: str | None = None
+    no_items: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class UpdateTask:
+    """Change a task that goes on: its state, runtime data, runs and timers.
+
+    ``release`` sends held runs by item index; None fields stay as they are.
+    """
+
+    task_execution_id: str
+    state: str | None = None
+    state_info: str | None = None
+    in_context: Mapping[str, Any] | None = None
+    runtime: Mapping[str, Any] | None = None
+    runs: tuple[Run, ...] = ()
+    release: tuple[int, ...] = ()
+    timers: tuple[Timer, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -51,7 +121,8 @@ class FinishTask:
 
     ``next_tasks`` names what its transitions chose (tasks and engine commands):
     a task with none is a leaf whose context feeds the workflow's output, and an
-    ERROR task with some counts as handled.
+    ERROR task with some counts as handled. ``global_published`` is merged into
+    the workflow's global context.
     """
 
     task_execution_id: str
@@ -60,6 +131,7 @@ class FinishTask:
     published: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     state_info: str | None = None
     next_tasks: tuple[str, ...] = ()
+    global_published: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -78,4 +150,5 @@ class PauseWorkflow:
     state_info: str | None = None
 
 
-Command = StartTask | FinishTask | CompleteWorkflow | FailWorkflow | PauseWorkflow
+Command = (StartTask | UpdateTask | FinishTask | CompleteWorkflow | FailWorkflow
+           | PauseWorkflow)

@@ -51,7 +51,7 @@ def final_context(view: wf_view.WorkflowView) -> dict[str, Any]:
     missing = tuple(task.id for task in leaves if not task.loaded)
     if missing:
         raise wf_view.MissingTaskData(missing)
-    context = dict(view.context)
+    context = {**view.context, **view.global_context}
     for task in leaves:
         context.update(task.out_context)
     return context

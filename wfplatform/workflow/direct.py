@@ -3,89 +3,65 @@
 Given a snapshot of one execution and one event, it returns the commands that move
 the execution on. It does no I/O; expressions are evaluated here, so a bad
 expression becomes a task or workflow error with a message, never an exception.
+
+A task with ``join`` waits (WAITING) until enough of the tasks leading to it
+have arrived; when too few of them can still arrive, it fails with a message
+saying which did not.
 """
 
+import collections
 import dataclasses
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 from wfplatform import expressions
 from wfplatform.lang import specs
 from wfplatform.workflow import commands as cmd
-from wfplatform.workflow import data
+from wfplatform.workflow import ending
+from wfplatform.workflow import lifecycle
 from wfplatform.workflow import states
 from wfplatform.workflow import view as wf_view
 
 
-def next_commands(view: wf_view.WorkflowView, event: cmd.Event) -> list[cmd.Command]:
-    if isinstance(event, cmd.WorkflowStarted):
-        return _start_workflow(view)
-    return _finish_task(view, event)
+def start(view: wf_view.WorkflowView) -> list[cmd.Command]:
+    commands: list[cmd.Command] = []
+    for name in view.spec.start_task_names():
+        commands += lifecycle.start_commands(view, name, view.context)
+    return commands if commands else [ending.completion(view)]
 
 
-def _start_workflow(view: wf_view.WorkflowView) -> list[cmd.Command]:
-    starts = [_start_task(view, name, view.context)
-              for name in view.spec.start_task_names()]
-    return list(starts) if starts else [_completion(view)]
+def after(view: wf_view.WorkflowView, finished: wf_view.TaskView,
+          globals_: Mapping[str, Any]) -> list[cmd.Command]:
+    """A task concluded: record it, follow its transitions, settle joins."""
+    commands, view = _conclude(view, finished, globals_, frozenset())
+    if view.state != states.RUNNING or any(map(ending.ends_workflow, commands)):
+        return commands
+    commands += _settle_joins(view, _names_started(commands), _touched(commands))
+    if not any(map(ending.starts_work, commands)) and not view.active_tasks():
+        commands.append(ending.completion(view))
+    return commands
 
 
-def _start_task(view: wf_view.WorkflowView, name: str,
-                in_context: Mapping[str, Any]) -> cmd.StartTask:
-    task_spec = view.spec.tasks[name]
-    key = f'{name}:{view.visits(name)}'
-    runtime = wf_view.ExpressionRuntime(view, current_task=name)
-    try:
-        action_input = expressions.evaluate(task_spec.input, in_context, runtime)
-    except expressions.ExpressionError as error:
-        return cmd.StartTask(name, key, in_context, task_spec.action,
-                             error=f'Failed to evaluate the input of task '
-                                   f'{name!r}: {error}')
-    if not isinstance(action_input, dict):
-        return cmd.StartTask(name, key, in_context, task_spec.action,
-                             error=f'The input of task {name!r} must be a '
-                                   f'dictionary, got {action_input!r}')
-    return cmd.StartTask(name, key, in_context, task_spec.action, action_input)
-
-
-def _finish_task(view: wf_view.WorkflowView,
-                 event: cmd.TaskFinished) -> list[cmd.Command]:
-    task = view.task_by_id(event.task_execution_id)
-    if task is None or states.is_completed(task.state):
-        return []
-    finished = _evaluate_outcome(view, task, event)
+def _conclude(view: wf_view.WorkflowView, finished: wf_view.TaskView,
+              globals_: Mapping[str, Any], starting: frozenset[str]
+              ) -> tuple[list[cmd.Command], wf_view.WorkflowView]:
+    """FinishTask for ``finished`` and the commands its transitions lead to."""
+    view = dataclasses.replace(
+        view, global_context={**view.global_context, **globals_})
     try:
         chosen = _chosen_transitions(view, finished)
     except expressions.ExpressionError as error:
-        info = f'Failed to evaluate a transition of task {task.name!r}: {error}'
+        info = f'Failed to evaluate a transition of task {finished.name!r}: {error}'
         failed = dataclasses.replace(finished, state=states.ERROR, state_info=info)
-        return [_finish_command(failed), _failure(view.replace_task(failed), info)]
+        view = view.replace_task(failed)
+        return [lifecycle.finish_command(failed, globals_),
+                ending.failure(view, info)], view
     finished = dataclasses.replace(
         finished, next_tasks=tuple(t.target for t in chosen))
     view = view.replace_task(finished)
-    commands: list[cmd.Command] = [_finish_command(finished)]
+    commands: list[cmd.Command] = [lifecycle.finish_command(finished, globals_)]
     if view.state != states.RUNNING:
-        return commands
-    return commands + _follow(view, finished, chosen)
-
-
-def _evaluate_outcome(view: wf_view.WorkflowView, task: wf_view.TaskView,
-                      event: cmd.TaskFinished) -> wf_view.TaskView:
-    """The task with its new state, result and published data."""
-    state = states.SUCCESS if event.success else states.ERROR
-    result = event.result if event.success else event.error
-    finished = dataclasses.replace(task, state=state, result=result,
-                                   state_info=None if event.success else event.error)
-    task_spec = view.spec.tasks[task.name]
-    publish = task_spec.publish if event.success else task_spec.publish_on_error
-    runtime = wf_view.ExpressionRuntime(view, task.name, override=finished)
-    try:
-        published = expressions.evaluate(dict(publish.branch), dict(task.in_context),
-                                         runtime)
-    except expressions.ExpressionError as error:
-        return dataclasses.replace(
-            finished, state=states.ERROR,
-            state_info=f'Failed to evaluate what task {task.name!r} publishes: '
-                       f'{error}')
-    return dataclasses.replace(finished, published=published)
+        return commands, view
+    return commands + _follow(view, finished, chosen, starting), view
 
 
 def _chosen_transitions(view: wf_view.WorkflowView,
@@ -95,7 +71,7 @@ def _chosen_transitions(view: wf_view.WorkflowView,
     clauses = task_spec.on_success if task.state == states.SUCCESS else \
         task_spec.on_error
     runtime = wf_view.ExpressionRuntime(view, task.name, override=task)
-    context = task.out_context
+    context = view.data_context(task.out_context)
     chosen: dict[str, specs.Transition] = {}
     for transition in clauses + task_spec.on_complete:
         if transition.target in chosen:
@@ -107,18 +83,21 @@ def _chosen_transitions(view: wf_view.WorkflowView,
 
 
 def _follow(view: wf_view.WorkflowView, task: wf_view.TaskView,
-            chosen: Sequence[specs.Transition]) -> list[cmd.Command]:
-    """Commands for the chosen transitions, then completion if nothing is left."""
+            chosen: Sequence[specs.Transition],
+            starting: frozenset[str]) -> list[cmd.Command]:
+    """Commands for the chosen transitions, in the order they are written."""
     commands: list[cmd.Command] = []
     for transition in chosen:
         if transition.is_engine_command:
             command = _engine_command(view, task, transition)
             if command is not None:
                 return commands + [command]
+        elif view.spec.tasks[transition.target].join is not None:
+            commands += _arrive(view, transition.target,
+                                starting | _names_started(commands))
         else:
-            commands.append(_start_task(view, transition.target, task.out_context))
-    if not commands and not view.active_tasks():
-        commands.append(_completion(view))
+            commands += lifecycle.start_commands(view, transition.target,
+                                                 task.out_context)
     return commands
 
 
@@ -127,57 +106,129 @@ def _engine_command(view: wf_view.WorkflowView, task: wf_view.TaskView,
     runtime = wf_view.ExpressionRuntime(view, task.name)
     try:
         message = expressions.evaluate(transition.params.get('msg'),
-                                       task.out_context, runtime)
+                                       view.data_context(task.out_context),
+                                       runtime)
     except expressions.ExpressionError as error:
         message = f'Failed to evaluate msg of {transition.target!r}: {error}'
     if transition.target == 'fail':
-        return _failure(view, message or f"Workflow failed by the 'fail' command "
-                                         f"in task {task.name!r}")
+        return ending.failure(view, message or f"Workflow failed by the 'fail' "
+                                               f"command in task {task.name!r}")
     if transition.target == 'succeed':
-        return _success(view)
+        return ending.success(view)
     if transition.target == 'pause':
         return cmd.PauseWorkflow(message)
     return None
 
 
-def _completion(view: wf_view.WorkflowView) -> cmd.Command:
-    """How the workflow ends once no task is in flight."""
-    unhandled = [t for t in view.tasks
-                 if t.state == states.ERROR and not t.next_tasks]
-    if unhandled:
-        return _failure(view, _failure_summary(unhandled))
-    return _success(view)
+def _arrive(view: wf_view.WorkflowView, name: str,
+            starting: frozenset[str]) -> list[cmd.Command]:
+    """A transition reached join task ``name``: create, wake or ignore it.
+
+    A join task runs once: arrivals after it has started are ignored.
+    """
+    existing = view.latest_task(name)
+    if existing is not None and existing.state != states.WAITING:
+        return []
+    status, context = _join_status(view, name, starting)
+    if existing is not None:
+        return _wake(view, existing, status, context)
+    if status == 'satisfied':
+        return lifecycle.start_commands(view, name, context)
+    return [cmd.StartTask(name, f'{name}:{view.visits(name)}', context,
+                          state=states.WAITING,
+                          type='WORKFLOW' if view.spec.tasks[name].workflow
+                          else 'ACTION')]
 
 
-def _success(view: wf_view.WorkflowView) -> cmd.Command:
-    runtime = wf_view.ExpressionRuntime(view)
-    try:
-        output = data.evaluate_output(view.spec.output, data.final_context(view),
-                                      runtime)
-    except expressions.ExpressionError as error:
-        return _failure(view, f'Failed to evaluate the workflow output: {error}')
-    return cmd.CompleteWorkflow(output)
+def _settle_joins(view: wf_view.WorkflowView, starting: frozenset[str],
+                  touched: frozenset[str]) -> list[cmd.Command]:
+    """Wake or fail joins the latest task made satisfiable or unsatisfiable.
+
+    ``touched`` are the ids of tasks this event already changed.
+    """
+    commands: list[cmd.Command] = []
+    for task in view.tasks:
+        if task.state != states.WAITING or task.id in touched:
+            continue
+        status, context = _join_status(view, task.name, starting)
+        if status == 'impossible':
+            failed, _ = lifecycle.outcome(view, task, False, None, context['why'])
+            concluded, view = _conclude(view, failed, {}, starting)
+            commands += concluded
+            starting = starting | _names_started(concluded)
+        elif status == 'satisfied':
+            commands += _wake(view, task, status, context)
+    return commands
 
 
-def _failure(view: wf_view.WorkflowView, state_info: str) -> cmd.FailWorkflow:
-    runtime = wf_view.ExpressionRuntime(view)
-    try:
-        output = data.evaluate_output(view.spec.output_on_error,
-                                      data.final_context(view), runtime)
-    except expressions.ExpressionError as error:
-        state_info += f'\nFailed to evaluate output-on-error: {error}'
-        output = {}
-    return cmd.FailWorkflow(state_info, output)
+def _wake(view: wf_view.WorkflowView, task: wf_view.TaskView, status: str,
+          context: dict[str, Any]) -> list[cmd.Command]:
+    if status != 'satisfied':
+        return []
+    start_command = lifecycle.start(view, task.name, context)
+    if start_command.error is not None or start_command.no_items:
+        return lifecycle.conclude(
+            view, dataclasses.replace(task, in_context=context, state=states.RUNNING,
+                                      runtime=start_command.runtime),
+            start_command.no_items, [] if start_command.no_items else None,
+            start_command.error, after, policies=start_command.no_items)
+    update = cmd.UpdateTask(task.id, state=start_command.state, in_context=context,
+                            runtime=start_command.runtime, runs=start_command.runs,
+                            timers=start_command.timers)
+    if start_command.state == states.IDLE:
+        return [update, cmd.PauseWorkflow(
+            f'Workflow paused before task {task.name!r} (pause-before)')]
+    return [update]
 
 
-def _failure_summary(tasks: Iterable[wf_view.TaskView]) -> str:
-    tasks = list(tasks)
-    lines = [f"Failure caused by error in tasks: {', '.join(t.name for t in tasks)}",
-             '']
-    lines += [f'  {t.name} [task_ex_id={t.id}] -> {t.state_info}' for t in tasks]
-    return '\n'.join(lines)
+def _join_status(view: wf_view.WorkflowView, name: str, starting: frozenset[str]
+                 ) -> tuple[str, dict[str, Any]]:
+    """('satisfied', merged context), ('waiting', {}) or ('impossible', {why})."""
+    join = view.spec.tasks[name].join
+    inbound = [other.name for other in view.spec.tasks.values()
+               if any(t.target == name for t in other.transitions)]
+    required = len(inbound) if join == 'all' else 1 if join == 'one' else \
+        int(join or 0)
+    arrived = [task for task in view.tasks
+               if task.name in inbound and name in task.next_tasks
+               and states.is_completed(task.state)]
+    arrived_names = list(dict.fromkeys(task.name for task in arrived))
+    if len(arrived_names) >= required:
+        context: dict[str, Any] = {}
+        for task in arrived:
+            context.update(task.require_loaded().out_context)
+        return 'satisfied', context
+    reachable = _reachable(view, name, starting)
+    possible = [n for n in inbound if n in arrived_names or n in reachable]
+    if len(possible) >= required:
+        return 'waiting', {}
+    missing = sorted(set(inbound) - set(possible))
+    return 'impossible', {'why': (
+        f'Task {name!r} cannot run: its join needs {required} of '
+        f'{", ".join(inbound)} but {", ".join(missing)} will not lead to it')}
 
 
-def _finish_command(task: wf_view.TaskView) -> cmd.FinishTask:
-    return cmd.FinishTask(task.id, task.state, task.result, dict(task.published),
-                          task.state_info, task.next_tasks)
+def _reachable(view: wf_view.WorkflowView, join_name: str,
+               starting: frozenset[str]) -> set[str]:
+    """Tasks that may still run: those in flight and all they can lead to."""
+    edges = {task.name: [t.target for t in task.transitions
+                         if not t.is_engine_command]
+             for task in view.spec.tasks.values()}
+    frontier = collections.deque(
+        {t.name for t in view.active_tasks() if t.name != join_name} | starting)
+    seen = set(frontier)
+    while frontier:
+        for target in edges.get(frontier.popleft(), ()):
+            if target not in seen and target != join_name:
+                seen.add(target)
+                frontier.append(target)
+    return seen
+
+
+def _touched(commands: Sequence[cmd.Command]) -> frozenset[str]:
+    return frozenset(c.task_execution_id for c in commands
+                     if isinstance(c, (cmd.UpdateTask, cmd.FinishTask)))
+
+
+def _names_started(commands: Sequence[cmd.Command]) -> frozenset[str]:
+    return frozenset(c.name for c in commands if isinstance(c, cmd.StartTask))

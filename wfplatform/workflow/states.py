@@ -37,10 +37,10 @@ WORKFLOW_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 TASK_TRANSITIONS: dict[str, frozenset[str]] = {
-    IDLE: frozenset({RUNNING, ERROR, CANCELLED}),
-    WAITING: frozenset({RUNNING, ERROR, CANCELLED}),
+    IDLE: frozenset({RUNNING, DELAYED, ERROR, CANCELLED}),
+    WAITING: frozenset({RUNNING, DELAYED, IDLE, SUCCESS, ERROR, CANCELLED}),
     RUNNING: frozenset({PAUSED, DELAYED, SUCCESS, ERROR, CANCELLED}),
-    DELAYED: frozenset({RUNNING, ERROR, CANCELLED}),
+    DELAYED: frozenset({RUNNING, SUCCESS, ERROR, CANCELLED}),
     PAUSED: frozenset({RUNNING, ERROR, CANCELLED}),
     SUCCESS: frozenset(),
     ERROR: frozenset({RUNNING, SKIPPED}),

@@ -26,6 +26,19 @@ class MissingTaskData(expressions.RuntimeDataMissing):
         self.task_ids = task_ids
 
 
+class MissingItemResults(expressions.RuntimeDataMissing):
+    """A ``with-items`` task is complete and the kernel needs every item's result.
+
+    Item results stay with their action executions (or sub-workflows) until the
+    task ends, so recording one item costs the same whatever the item count; the
+    engine loads them all once, when this is raised, and feeds the event again.
+    """
+
+    def __init__(self, task_id: str) -> None:
+        super().__init__(f'item results of task {task_id} not loaded')
+        self.task_id = task_id
+
+
 @dataclasses.dataclass(frozen=True)
 class TaskView:
     """A task execution; without ``loaded`` only its summary fields are real."""
@@ -39,6 +52,15 @@ class TaskView:
     state_info: str | None = None
     next_tasks: tuple[str, ...] = ()
     loaded: bool = True
+    type: str = 'ACTION'
+    runtime: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    item_results: tuple[tuple[bool, Any], ...] | None = None
+
+    def require_item_results(self) -> tuple[tuple[bool, Any], ...]:
+        """(success, result or error) per item, in item order."""
+        if self.item_results is None:
+            raise MissingItemResults(self.id)
+        return self.item_results
 
     def require_loaded(self) -> 'TaskView':
         if not self.loaded:
@@ -83,6 +105,10 @@ class WorkflowView:
     def active_tasks(self) -> tuple[TaskView, ...]:
         return tuple(t for t in self.tasks if not states.is_completed(t.state))
 
+    def data_context(self, in_context: Mapping[str, Any]) -> dict[str, Any]:
+        """What ``$`` shows a task: global variables under its own context."""
+        return {**self.global_context, **in_context}
+
     def replace_task(self, task: TaskView) -> 'WorkflowView':
         tasks = tuple(task if t.id == task.id else t for t in self.tasks)
         return dataclasses.replace(self, tasks=tasks)
@@ -123,8 +149,11 @@ class ExpressionRuntime:
     def tasks(self, workflow_execution_id: str | None = None,
               recursive: bool = False, state: str | None = None,
               flat: bool = False) -> list[Mapping[str, Any]]:
-        """This execution's tasks; a sub-workflow's own tasks are not in the view,
-        so ``recursive`` adds nothing and ``flat`` only drops workflow tasks."""
+        """This execution's tasks, as ``task()`` shows each.
+
+        A sub-workflow's own tasks are not in the view, so ``recursive`` adds
+        nothing and ``flat`` only leaves out the tasks that ran a sub-workflow.
+        """
         if workflow_execution_id not in (None, self.view.id):
             return []
         chosen = [t for t in self.view.tasks

@@ -1,0 +1,59 @@
+"""How a workflow ends: success with its output, or failure with a summary."""
+
+from typing import Iterable
+
+from wfplatform import expressions
+from wfplatform.workflow import commands as cmd
+from wfplatform.workflow import data
+from wfplatform.workflow import states
+from wfplatform.workflow import view as wf_view
+
+
+def completion(view: wf_view.WorkflowView) -> cmd.Command:
+    """How the workflow ends once no task is in flight."""
+    unhandled = [t for t in view.tasks
+                 if t.state == states.ERROR and not t.next_tasks]
+    if unhandled:
+        return failure(view, failure_summary(unhandled))
+    return success(view)
+
+
+def success(view: wf_view.WorkflowView) -> cmd.Command:
+    runtime = wf_view.ExpressionRuntime(view)
+    try:
+        output = data.evaluate_output(view.spec.output, data.final_context(view),
+                                      runtime)
+    except expressions.ExpressionError as error:
+        return failure(view, f'Failed to evaluate the workflow output: {error}')
+    return cmd.CompleteWorkflow(output)
+
+
+def failure(view: wf_view.WorkflowView, state_info: str) -> cmd.FailWorkflow:
+    runtime = wf_view.ExpressionRuntime(view)
+    try:
+        output = data.evaluate_output(view.spec.output_on_error,
+                                      data.final_context(view), runtime)
+    except expressions.ExpressionError as error:
+        state_info += f'\nFailed to evaluate output-on-error: {error}'
+        output = {}
+    return cmd.FailWorkflow(state_info, output)
+
+
+def failure_summary(tasks: Iterable[wf_view.TaskView]) -> str:
+    tasks = list(tasks)
+    lines = [f"Failure caused by error in tasks: {', '.join(t.name for t in tasks)}",
+             '']
+    lines += [f'  {t.name} [task_ex_id={t.id}] -> {t.state_info}' for t in tasks]
+    return '\n'.join(lines)
+
+
+def ends_workflow(command: cmd.Command) -> bool:
+    return isinstance(command, (cmd.CompleteWorkflow, cmd.FailWorkflow,
+                                cmd.PauseWorkflow))
+
+
+def starts_work(command: cmd.Command) -> bool:
+    """True for a command that leaves a task in flight."""
+    if isinstance(command, cmd.StartTask):
+        return command.error is None and not command.no_items
+    return isinstance(command, cmd.UpdateTask)
