@@ -6,7 +6,7 @@ usable, so callers can skip building from a bad value and still carry on.
 
 import difflib
 import re
-from typing import Any, Collection
+from typing import Any, Collection, Mapping, Sequence
 
 from wfplatform import expressions
 from wfplatform.lang import errors
@@ -51,6 +51,15 @@ def is_name(name: Any, kind: str, path: errors.Path, log: errors.ErrorLog) -> bo
     return True
 
 
+def is_variables(value: Any, path: errors.Path, log: errors.ErrorLog) -> bool:
+    """A mapping of variable names to values or expressions, as ``publish`` is."""
+    if not is_mapping(value, path, log):
+        return False
+    valid = all([is_name(name, 'variable', path + (name,), log) for name in value])
+    check_expressions(value, path, log)
+    return valid
+
+
 def check_expressions(value: Any, path: errors.Path, log: errors.ErrorLog) -> None:
     """Report the syntax errors of every expression in ``value``, walking into it."""
     if isinstance(value, str):
@@ -69,7 +78,8 @@ def is_expression(value: Any) -> bool:
     return isinstance(value, str) and expressions.has_expression(value)
 
 
-def unknown_key(key: Any, allowed: Collection[str], not_yet: Collection[str]) -> str:
+def unknown_key(key: Any, allowed: Collection[str],
+                not_yet: Collection[str] = ()) -> str:
     """The message for a key that is not in ``allowed``."""
     if key in not_yet:
         return f"'{key}' is not supported yet"
@@ -95,3 +105,36 @@ def describe(value: Any) -> str:
     text = str(value)
     shown = text if len(text) <= 40 else text[:37] + '...'
     return f"{kind} '{shown}'"
+
+
+def find_cycles(edges: Mapping[str, Sequence[str]]) -> list[tuple[str, ...]]:
+    """Cycles of the directed graph ``edges`` (node → the nodes it points to).
+
+    At least one cycle is found through every group of nodes that reach each
+    other, each cycle once, starting at its node listed first in ``edges``.
+    Edges to nodes not in ``edges`` are ignored. Iterative, so a long chain of
+    tasks cannot exhaust Python's recursion limit.
+    """
+    order = {node: index for index, node in enumerate(edges)}
+    finished: set[str] = set()
+    cycles: list[tuple[str, ...]] = []
+    for root in edges:
+        if root in finished:
+            continue
+        trail = [root]
+        pending = [iter(edges[root])]
+        while pending:
+            successor = next(pending[-1], None)
+            if successor is None:
+                finished.add(trail.pop())
+                pending.pop()
+            elif successor in trail:
+                cycle = trail[trail.index(successor):]
+                start = min(range(len(cycle)), key=lambda i: order[cycle[i]])
+                rotated = tuple(cycle[start:] + cycle[:start])
+                if rotated not in cycles:
+                    cycles.append(rotated)
+            elif successor in edges and successor not in finished:
+                trail.append(successor)
+                pending.append(iter(edges[successor]))
+    return cycles

@@ -2,7 +2,8 @@
 
 ``action: std.echo output="hi" count=3`` means action ``std.echo`` with input
 ``{'output': 'hi', 'count': 3}``; ``fail msg=<% $.reason %>`` and
-``fail(msg="boom")`` give an engine command its parameters. A value may be:
+``fail(msg="boom")`` give an engine command its parameters, and
+``retry: count=3 delay=1`` a policy its keys. A value may be:
 
 * a quoted string, ``"…"`` or ``'…'``, taken as written (no escapes, as Mistral);
 * a list or mapping in brackets, JSON or YAML flow style (``[1, 2]``, ``{a: 1}``);
@@ -53,6 +54,11 @@ def parse_command(text: str) -> Command:
             raise InlineSyntaxError(f"missing ')' at the end of '{text}'")
         return Command(name, _Scanner(rest[1:-1], separators=' \t\n,').parameters())
     return Command(name, _Scanner(rest, separators=' \t\n').parameters())
+
+
+def parse_parameters(text: str) -> dict[str, Any]:
+    """The ``key=value`` pairs of ``text``, which has no name before them."""
+    return _Scanner(text, separators=' \t\n').parameters()
 
 
 def _name_end(text: str) -> int:

@@ -67,8 +67,11 @@ class Retry:
 
 @dataclasses.dataclass(frozen=True)
 class WithItems:
-    """One ``var in <source>`` of ``with-items``; ``source`` is an expression or a
-    literal list. Several of them are zipped, as in Mistral."""
+    """One ``var in <source>`` of ``with-items``.
+
+    ``source`` is an expression or a literal list. Several are zipped, as in
+    Mistral.
+    """
 
     var: str
     source: Any
@@ -177,8 +180,11 @@ class WorkflowSpec:
 
 @dataclasses.dataclass(frozen=True)
 class ActionSpec:
-    """An ad-hoc action: a ``base`` action with ``base_input`` built from its own
-    ``input``, and an optional ``output`` transformation of the base's result."""
+    """An ad-hoc action: a ``base`` action called with ``base_input``.
+
+    ``base_input`` is built from the action's own ``input``; ``output`` (if any)
+    transforms the base's result.
+    """
 
     name: str
     base: str

@@ -1,21 +1,22 @@
 """One workflow of a definition: its keys, its tasks and whole-graph checks.
 
-Like tasks, workflow keys are parsed through a table (:data:`_FIELDS`); keys of
-Mistral v2 this version does not implement yet are refused by name. After the
-tasks are built the graph is checked: a direct workflow needs a start task, and a
-``join`` task needs enough tasks leading to it.
+Like tasks, workflow keys are parsed through a table (:data:`_FIELDS`), then
+``task-defaults`` and the tasks, which depend on the workflow's ``type``. After
+the tasks are built the graph is checked. A direct workflow needs a start task,
+and a ``join`` task needs enough tasks leading to it (transitions inherited from
+``task-defaults`` count). In a reverse workflow the tasks must not require each
+other in a cycle.
 """
 
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 import uuid
 
 from wfplatform.lang import checks
 from wfplatform.lang import errors
+from wfplatform.lang import fields
 from wfplatform.lang import specs
+from wfplatform.lang import task_defaults
 from wfplatform.lang import tasks
-
-NOT_SUPPORTED_YET = frozenset({'task-defaults'})
-"""Mistral workflow keys a later version will implement."""
 
 SUPPORTED_VERSION = 2.0
 
@@ -31,7 +32,11 @@ def is_supported_version(value: Any) -> bool:
 
 
 Fields = dict[str, Any]
-_FieldParser = Callable[[Any, errors.Path, errors.ErrorLog], Fields]
+
+TYPES = ('direct', 'reverse')
+
+_TASK_KEYS = ('tasks', 'task-defaults')
+"""Keys parsed after the others: how tasks parse depends on the workflow type."""
 
 
 def parse_workflow(name: Any, data: Any, path: errors.Path,
@@ -40,19 +45,24 @@ def parse_workflow(name: Any, data: Any, path: errors.Path,
     valid_name = _is_workflow_name(name, path, log)
     if not checks.is_mapping(data, path, log):
         return None
-    fields: Fields = {}
+    values: Fields = {}
     for key, value in data.items():
         parser = _FIELDS.get(key)
-        if parser is None:
-            log.add(path + (key,), checks.unknown_key(key, _FIELDS, NOT_SUPPORTED_YET))
-        else:
-            fields.update(parser(value, path + (key,), log))
+        if parser is not None:
+            values.update(parser(value, path + (key,), log))
+        elif key not in _TASK_KEYS:
+            log.add(path + (key,), checks.unknown_key(key, [*_FIELDS, *_TASK_KEYS]))
     if 'tasks' not in data:
         log.add(path, "'tasks' is required")
-    if not valid_name or 'tasks' not in fields:
+    else:
+        values.update(_parse_tasks(data, path, values.get('type', 'direct'), log))
+    if not valid_name or 'tasks' not in values:
         return None
-    workflow = specs.WorkflowSpec(name=name, **fields)
-    _check_graph(workflow, path, log)
+    workflow = specs.WorkflowSpec(name=name, **values)
+    if workflow.type == 'reverse':
+        _check_requirements(workflow, path, log)
+    else:
+        _check_transitions(workflow, path, log)
     return workflow
 
 
@@ -68,19 +78,28 @@ def _is_workflow_name(name: Any, path: errors.Path, log: errors.ErrorLog) -> boo
     return False
 
 
-def _parse_tasks(value: Any, path: errors.Path, log: errors.ErrorLog) -> Fields:
-    if not checks.is_mapping(value, path, log):
+def _parse_tasks(data: Mapping[str, Any], path: errors.Path, workflow_type: str,
+                 log: errors.ErrorLog) -> Fields:
+    """The tasks, with the workflow's ``task-defaults`` merged into each."""
+    value = data['tasks']
+    if not checks.is_mapping(value, path + ('tasks',), log):
         return {}
     if not value:
-        log.add(path, 'workflow must have at least one task')
+        log.add(path + ('tasks',), 'workflow must have at least one task')
         return {}
     names = [name for name in value if isinstance(name, str)]
+    defaults = task_defaults.TaskDefaults()
+    if 'task-defaults' in data:
+        defaults = task_defaults.parse_task_defaults(
+            data['task-defaults'], path + ('task-defaults',), workflow_type, names,
+            log)
     built = {}
-    for name, data in value.items():
-        task_path = path + (name,)
+    for name, task_data in value.items():
+        task_path = path + ('tasks', name)
         if not _is_task_name(name, task_path, log):
             continue
-        task = tasks.parse_task(name, data, tasks.TaskScope(task_path, names, log))
+        scope = tasks.TaskScope(task_path, names, log, workflow_type, defaults)
+        task = tasks.parse_task(name, task_data, scope)
         if task is not None:
             built[name] = task
     return {'tasks': built}
@@ -95,8 +114,8 @@ def _is_task_name(name: Any, path: errors.Path, log: errors.ErrorLog) -> bool:
     return True
 
 
-def _check_graph(workflow: specs.WorkflowSpec, path: errors.Path,
-                 log: errors.ErrorLog) -> None:
+def _check_transitions(workflow: specs.WorkflowSpec, path: errors.Path,
+                       log: errors.ErrorLog) -> None:
     if workflow.tasks and not workflow.start_task_names():
         log.add(path + ('tasks',), 'no task to start with: every task is the '
                                    'target of a transition')
@@ -112,6 +131,16 @@ def _check_graph(workflow: specs.WorkflowSpec, path: errors.Path,
                     'do')
 
 
+def _check_requirements(workflow: specs.WorkflowSpec, path: errors.Path,
+                        log: errors.ErrorLog) -> None:
+    requirements = {task.name: task.requires for task in workflow.tasks.values()}
+    for cycle in checks.find_cycles(requirements):
+        steps = ' -> '.join(cycle + cycle[:1])
+        log.add(path + ('tasks', cycle[0], 'requires'),
+                f'tasks require each other in a cycle: {steps} (each requires '
+                'the next), so none of them can ever run')
+
+
 def _check_version(value: Any, path: errors.Path, log: errors.ErrorLog) -> Fields:
     if not is_supported_version(value):
         log.add(path, f"must be '2.0', not {checks.describe(value)}")
@@ -119,65 +148,13 @@ def _check_version(value: Any, path: errors.Path, log: errors.ErrorLog) -> Field
 
 
 def _parse_type(value: Any, path: errors.Path, log: errors.ErrorLog) -> Fields:
-    if value == 'direct':
+    if isinstance(value, str) and value in TYPES:
         return {'type': value}
-    if value == 'reverse':
-        log.add(path, "'type: reverse' is not supported yet")
-    else:
-        log.add(path, f"must be 'direct' or 'reverse', not {checks.describe(value)}")
+    log.add(path, f"must be 'direct' or 'reverse', not {checks.describe(value)}")
     return {}
 
 
-def _parse_description(value: Any, path: errors.Path, log: errors.ErrorLog) -> Fields:
-    return {'description': value} if checks.is_text(value, path, log) else {}
-
-
-def _parse_tags(value: Any, path: errors.Path, log: errors.ErrorLog) -> Fields:
-    if not isinstance(value, list):
-        log.add(path, f'must be a list of strings, not {checks.describe(value)}')
-        return {}
-    valid = all([checks.is_text(tag, path + (index,), log)
-                 for index, tag in enumerate(value)])
-    if valid and len(set(value)) != len(value):
-        log.add(path, 'tags must be unique')
-        return {}
-    return {'tags': tuple(value)} if valid else {}
-
-
-def _parse_input(value: Any, path: errors.Path, log: errors.ErrorLog) -> Fields:
-    if not isinstance(value, list):
-        log.add(path, 'must be a list of names or one-key mappings {name: '
-                      f'default}}, not {checks.describe(value)}')
-        return {}
-    params: list[specs.InputParam] = []
-    for index, item in enumerate(value):
-        param = _input_param(item, path + (index,), log)
-        if param is None:
-            continue
-        if any(param.name == other.name for other in params):
-            log.add(path + (index,), f"input '{param.name}' is declared twice")
-            continue
-        params.append(param)
-    return {'input': tuple(params)}
-
-
-def _input_param(item: Any, path: errors.Path,
-                 log: errors.ErrorLog) -> specs.InputParam | None:
-    if isinstance(item, dict):
-        if len(item) != 1:
-            log.add(path, 'an input with a default must be a mapping with one key, '
-                          f'not {len(item)} keys')
-            return None
-        ((name, default),) = item.items()
-        if checks.is_name(name, 'input', path, log):
-            return specs.InputParam(name, True, default)
-        return None
-    if checks.is_name(item, 'input', path, log):
-        return specs.InputParam(item)
-    return None
-
-
-def _data(field: str, mapping_only: bool) -> _FieldParser:
+def _data(field: str, mapping_only: bool) -> fields.FieldParser:
     """Parser of data keys (``vars``, ``output``…) whose values may be expressions."""
     def parse(value: Any, path: errors.Path, log: errors.ErrorLog) -> Fields:
         if not isinstance(value, dict) and (mapping_only
@@ -190,14 +167,13 @@ def _data(field: str, mapping_only: bool) -> _FieldParser:
     return parse
 
 
-_FIELDS: Mapping[str, _FieldParser] = {
+_FIELDS: Mapping[str, fields.FieldParser] = {
     'version': _check_version,
     'type': _parse_type,
-    'description': _parse_description,
-    'tags': _parse_tags,
-    'input': _parse_input,
+    'description': fields.setting('description', fields.parse_description),
+    'tags': fields.setting('tags', fields.parse_tags),
+    'input': fields.setting('input', fields.parse_input),
     'output': _data('output', mapping_only=False),
     'output-on-error': _data('output_on_error', mapping_only=False),
     'vars': _data('vars', mapping_only=True),
-    'tasks': _parse_tasks,
 }

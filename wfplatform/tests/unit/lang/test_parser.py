@@ -101,7 +101,8 @@ class ValidWorkflowTest(testtools.TestCase):
     def test_publish(self):
         greet = self.workflow.tasks['greet']
         self.assertEqual({'greeting': '<% task().result %>'}, greet.publish.branch)
-        self.assertEqual({'error': '<% task().state_info %>'}, greet.publish_on_error.branch)
+        self.assertEqual({'error': '<% task().state_info %>'},
+                         greet.publish_on_error.branch)
 
     def test_transitions(self):
         greet = self.workflow.tasks['greet']

@@ -141,19 +141,6 @@ class WorkflowErrorTest(testtools.TestCase):
             "unknown key 'ouput' (did you mean 'output'?); allowed keys are: "
             'description, input, output,'), message)
 
-    def test_keys_not_supported_yet(self):
-        text = workflow('t1: {}', extra="""\
-            task-defaults:
-              retry: 2
-        """)
-        self.assertEqual([(3, 'wf.task-defaults',
-                           "'task-defaults' is not supported yet")], errors_of(text))
-
-    def test_reverse_workflows_not_supported_yet(self):
-        self.assertEqual(
-            [(3, 'wf.type', "'type: reverse' is not supported yet")],
-            errors_of(workflow('t1: {}', extra='type: reverse')))
-
     def test_tasks_required_and_non_empty(self):
         self.assertEqual([(2, 'wf', "'tasks' is required")],
                          errors_of("version: '2.0'\nwf:\n  description: x\n"))
@@ -240,21 +227,6 @@ class TaskErrorTest(testtools.TestCase):
         """))
         self.assertEqual((5, 'wf.tasks.t1.pubish'), (line, path))
         self.assertIn("(did you mean 'publish'?)", message)
-
-    def test_task_keys_not_supported_yet(self):
-        text = workflow("""\
-            t1:
-              with-items: x in [1, 2]
-              retry: {count: 3}
-              timeout: 10
-              target: host1
-        """)
-        self.assertEqual(
-            [(5, 'wf.tasks.t1.with-items', "'with-items' is not supported yet"),
-             (6, 'wf.tasks.t1.retry', "'retry' is not supported yet"),
-             (7, 'wf.tasks.t1.timeout', "'timeout' is not supported yet"),
-             (8, 'wf.tasks.t1.target', "'target' is not supported yet")],
-            errors_of(text))
 
     def test_task_names(self):
         text = workflow("""\
@@ -381,18 +353,6 @@ class TransitionErrorTest(testtools.TestCase):
              (8, 'wf.tasks.t1.on-error',
               "transition to task 't2' cannot take parameters; only engine "
               'commands do')], errors_of(text))
-
-    def test_advanced_publish_form_not_supported_yet(self):
-        [(line, path, message)] = errors_of(workflow("""\
-            t1:
-              on-success:
-                publish: {a: 1}
-                next: t2
-            t2: {}
-        """))
-        self.assertEqual((5, 'wf.tasks.t1.on-success'), (line, path))
-        self.assertIn("the form with 'publish' and 'next' is not supported yet",
-                      message)
 
     def test_duplicates_and_malformed_items(self):
         text = workflow("""\
