@@ -64,14 +64,15 @@ def get(session: orm.Session, name: str, *, namespace: str = '',
     return models.to_dict(_find(session, name, namespace, project_id))
 
 
-def update(session: orm.Session, name: str, *, namespace: str = '',
+def update(session: orm.Session, identifier: str, *, namespace: str = '',
            project_id: str | None = None, **values: Any) -> common.Row:
-    """Change an ad-hoc action the caller owns and return it.
+    """Change the ad-hoc action with this name (or id) the caller owns; return it.
 
-    ``Forbidden`` for system actions and other projects' public ones.
+    ``values`` may rename it. ``Forbidden`` for system actions and other
+    projects' public ones.
     """
-    row = _find(session, name, namespace, project_id)
-    identity = common.describe(name=name, namespace=namespace)
+    row = _find(session, identifier, namespace, project_id)
+    identity = common.identify(identifier, namespace)
     common.check_modifiable(row, project_id, _KIND, identity)
     return common.update_row(session, row, values,
                              f'{_KIND} already exists {identity}')

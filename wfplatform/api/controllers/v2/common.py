@@ -9,8 +9,10 @@ from typing import Any, Callable, Iterable, Mapping, TypeVar
 import pecan
 from sqlalchemy import orm
 
+from wfplatform.api import body
 from wfplatform.api import listing
 from wfplatform.api.types import common as wire
+from wfplatform import exceptions
 
 ResultT = TypeVar('ResultT')
 
@@ -50,3 +52,30 @@ def page(collection: listing.Collection, objects: Iterable[wire.WireObject],
          request: listing.ListRequest) -> dict[str, Any]:
     return listing.page(collection, list(objects), request,
                         pecan.request.application_url)
+
+
+SCOPES = ('private', 'public')
+"""Who may see a definition: its own project, or every project."""
+
+
+def definition_text(kind: str) -> str:
+    """The request body as definition text: ``InvalidDefinition`` if blank."""
+    text = body.text(pecan.request)
+    if not text.strip():
+        raise exceptions.InvalidDefinition(f'The {kind} definition is empty.')
+    return text
+
+
+def namespace() -> str:
+    """The ``namespace`` query parameter ('' when absent, as in Mistral)."""
+    return str(pecan.request.GET.get('namespace', ''))
+
+
+def scope() -> str:
+    """The ``scope`` query parameter of an upload: private (default) or public."""
+    value = str(pecan.request.GET.get('scope', 'private'))
+    if value not in SCOPES:
+        raise exceptions.InvalidInput(
+            f'Scope must be one of the following: {", ".join(SCOPES)}; actual: '
+            f'{value}')
+    return value

@@ -6,9 +6,11 @@ import pecan
 
 from wfplatform.api.controllers.v2 import action_executions
 from wfplatform.api.controllers.v2 import actions
+from wfplatform.api.controllers.v2 import environments
 from wfplatform.api.controllers.v2 import event_triggers
 from wfplatform.api.controllers.v2 import executions
 from wfplatform.api.controllers.v2 import tasks
+from wfplatform.api.controllers.v2 import workbooks
 from wfplatform.api.controllers.v2 import workflows
 
 
@@ -19,6 +21,8 @@ class V2Controller:
     tasks = tasks.TasksController()
     action_executions = action_executions.ActionExecutionsController()
     event_triggers = event_triggers.EventTriggersController()
+    workbooks = workbooks.WorkbooksController()
+    environments = environments.EnvironmentsController()
 
     @pecan.expose(generic=True, template='json')
     def index(self) -> None:

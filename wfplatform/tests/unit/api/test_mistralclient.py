@@ -12,12 +12,18 @@ import urllib.parse
 from mistralclient.api import base as client_base
 from mistralclient.api import httpclient
 from mistralclient.api.v2 import action_executions
+from mistralclient.api.v2 import actions
+from mistralclient.api.v2 import environments
 from mistralclient.api.v2 import executions
 from mistralclient.api.v2 import tasks
+from mistralclient.api.v2 import workbooks
 from mistralclient.api.v2 import workflows
 from mistralclient.commands.v2 import action_executions as action_execution_commands
+from mistralclient.commands.v2 import actions as action_commands
+from mistralclient.commands.v2 import environments as environment_commands
 from mistralclient.commands.v2 import executions as execution_commands
 from mistralclient.commands.v2 import tasks as task_commands
+from mistralclient.commands.v2 import workbooks as workbook_commands
 from mistralclient.commands.v2 import workflows as workflow_commands
 import requests
 from requests import adapters
@@ -26,6 +32,28 @@ from requests import structures
 from wfplatform.tests.unit.api import base
 
 BASE_URL = 'http://wfplatform.test:8989/v2'
+
+WORKBOOK = """\
+version: '2.0'
+name: book
+tags: [demo]
+workflows:
+  main:
+    tasks:
+      hello:
+        action: say text=hi
+actions:
+  say:
+    base: std.echo output=<% $.text %>
+    input: [text]
+"""
+
+ACTION = """\
+version: '2.0'
+shout:
+  base: std.echo output=<% $.text %>
+  input: [text]
+"""
 
 
 class WebTestAdapter(adapters.BaseAdapter):
@@ -70,6 +98,9 @@ class TestMistralClient(base.ApiTestCase):
         self.executions = executions.ExecutionManager(http)
         self.tasks = tasks.TaskManager(http)
         self.action_executions = action_executions.ActionExecutionManager(http)
+        self.workbooks = workbooks.WorkbookManager(http)
+        self.environments = environments.EnvironmentManager(http)
+        self.actions = actions.ActionManager(http)
 
     def test_workflow_create_list_get(self):
         [created] = self.workflows.create(base.WORKFLOW)
@@ -154,3 +185,67 @@ class TestMistralClient(base.ApiTestCase):
         _, row = action_execution_commands.ActionExecutionFormatter.format(
             self.action_executions.get(action['id']))
         self.assertEqual('hello', row[4])
+
+    def test_workbook_create_get_update_delete(self):
+        created = self.workbooks.create(WORKBOOK, namespace='team')
+        self.assertEqual(('book', 'team', ['demo'], 'private'),
+                         (created.name, created.namespace, created.tags,
+                          created.scope))
+        self.assertEqual(created.to_dict(),
+                         self.workbooks.get('book', namespace='team').to_dict())
+        self.assertEqual([created.id], [w.id for w in self.workbooks.list()])
+        self.assertEqual(['book.main'], [w.name for w in self.workflows.list()])
+        _, row = workbook_commands.WorkbookFormatter.format(created)
+        self.assertEqual(('book', 'team', 'demo'), row[:3])
+        updated = self.workbooks.update(WORKBOOK.replace('demo', 'ops'),
+                                        namespace='team', scope='public')
+        self.assertEqual((['ops'], 'public'), (updated.tags, updated.scope))
+        self.assertEqual({'valid': True}, self.workbooks.validate(WORKBOOK))
+        self.assertFalse(self.workbooks.validate('name: [')['valid'])
+        self.workbooks.delete('book', namespace='team')
+        self.assertEqual([], self.workbooks.list())
+        self.assertEqual([], self.workflows.list())
+
+    def test_environment_create_get_update_delete(self):
+        created = self.environments.create(name='dev', description='Dev',
+                                           variables={'host': 'a'})
+        self.assertEqual(('dev', {'host': 'a'}, 'private'),
+                         (created.name, created.variables, created.scope))
+        fetched = self.environments.get('dev')
+        self.assertEqual(created.id, fetched.id)
+        self.assertEqual({'host': 'a'}, fetched.variables)
+        _, row = environment_commands.EnvironmentFormatter.format(fetched)
+        self.assertEqual(('dev', 'Dev'), row[:2])
+        [listed] = self.environments.list()
+        _, row = environment_commands.EnvironmentFormatter.format_list(listed)
+        self.assertEqual('dev', row[0])
+        updated = self.environments.update(name='dev', variables={'host': 'b'},
+                                           scope='public')
+        self.assertEqual(({'host': 'b'}, 'public'),
+                         (updated.variables, updated.scope))
+        error = self.assertRaises(client_base.APIException,
+                                  self.environments.create, name='dev',
+                                  variables={})
+        self.assertEqual(409, error.error_code)
+        self.environments.delete('dev')
+        self.assertEqual([], self.environments.list())
+
+    def test_adhoc_action_create_get_update_delete(self):
+        [created] = self.actions.create(ACTION, namespace='team')
+        self.assertEqual(('shout', 'team', 'text', False),
+                         (created.name, created.namespace, created.input,
+                          created.is_system))
+        fetched = self.actions.get('shout', namespace='team')
+        self.assertEqual(created.id, fetched.id)
+        _, row = action_commands.ActionFormatter.format(fetched)
+        self.assertEqual('shout', row[1])
+        [updated] = self.actions.update(ACTION.replace('[text]', '[text, n]'),
+                                        namespace='team')
+        self.assertEqual('text, n', updated.input)
+        [by_id] = self.actions.update(ACTION, id=created.id, namespace='team')
+        self.assertEqual((created.id, 'text'), (by_id.id, by_id.input))
+        self.assertEqual({'valid': True}, self.actions.validate(ACTION))
+        self.actions.delete('shout', namespace='team')
+        error = self.assertRaises(client_base.APIException, self.actions.get,
+                                  'shout', namespace='team')
+        self.assertEqual(404, error.error_code)
