@@ -57,6 +57,13 @@ engine_opts: list[cfg.Opt] = [
     cfg.FloatOpt('outbox_resend_after', default=5.0, min=0.1,
                  help='Age, in seconds, after which an undelivered outbox message '
                       'is sent again by the sweep.'),
+    cfg.FloatOpt('scheduler_interval', default=0.2, min=0.01,
+                 help='Seconds between looks for due timers (wait-before, '
+                      'wait-after, retry delays, timeouts). The worst extra '
+                      'delay a timer sees.'),
+    cfg.FloatOpt('scheduler_reclaim_after', default=30.0, min=1.0,
+                 help='Seconds after which a timer claimed by an engine that '
+                      'has not run it (the engine died) is claimed by another.'),
 ]
 
 executor_opts: list[cfg.Opt] = [

@@ -13,15 +13,16 @@ from oslo_log import log as logging
 from oslo_serialization import jsonutils
 from oslo_utils import uuidutils
 
+from wfplatform import context as wf_context
 from wfplatform.db import database as db_database
 from wfplatform.db.repositories import action_executions
 from wfplatform.db.repositories import environments
+from wfplatform.db.repositories import scheduled_jobs
 from wfplatform.db.repositories import task_executions
 from wfplatform.db.repositories import workflow_definitions
 from wfplatform.db.repositories import workflow_executions
 from wfplatform.engine import dispatcher as engine_dispatcher
 from wfplatform.engine import outbox as engine_outbox
-from wfplatform.engine import views
 from wfplatform import exceptions
 from wfplatform import expressions
 from wfplatform.lang import specs
@@ -41,7 +42,6 @@ class Engine:
         self._database = database
         self._dispatcher = dispatcher
         self._outbox = outbox
-        self._specs = views.SpecCache()
 
     def start_workflow(self, context: Any, *, workflow_identifier: str,
                        namespace: str = '', workflow_input: dict[str, Any],
@@ -105,12 +105,38 @@ class Engine:
         if action['task_execution_id'] is None:
             return []
         tx = self._load(session, context, action['task_execution_id'], root)
+        item_index = (action.get('runtime_context') or {}).get('index')
         self._dispatcher.run(tx, cmd.TaskFinished(
             action['task_execution_id'], success=success,
             result=value if success else None,
-            error=None if success else _error_text(value)))
+            error=None if success else _error_text(value), item_index=item_index))
         self._dispatcher.close(tx)
         return tx.messages
+
+    def on_timer(self, job: dict[str, Any]) -> None:
+        """Run a due timer job once: it is deleted in the transaction it acts in."""
+        payload = job['payload']
+        context = wf_context.RequestContext.from_dict(payload['context'])
+
+        def operation(session: Any) -> list[engine_outbox.Message]:
+            root = workflow_executions.get_for_update(
+                session, payload['root_execution_id'])
+            if not scheduled_jobs.delete(session, job['id']):
+                return []
+            tx = self._load(session, context, payload['task_execution_id'], root)
+            self._dispatcher.run(tx, cmd.TimerFired(payload['task_execution_id'],
+                                                    payload['purpose']))
+            self._dispatcher.close(tx)
+            return tx.messages
+
+        try:
+            messages = self._database.run_in_transaction(operation)
+        except exceptions.NotFound:
+            LOG.debug('Timer %s is for an execution that is gone', job['id'])
+            self._database.run_in_transaction(
+                lambda session: scheduled_jobs.delete(session, job['id']))
+            return
+        self._outbox.flush(messages)
 
     def _load(self, session: Any, context: Any, task_execution_id: str,
               root: dict[str, Any] | None) -> engine_dispatcher.Transaction:
@@ -122,12 +148,7 @@ class Engine:
         record = root
         if record is None or record['id'] != task['workflow_execution_id']:
             record = workflow_executions.get(session, task['workflow_execution_id'])
-        spec = self._specs.get(record['id'], record['spec'])
-        summaries = task_executions.list_summaries(session, record['id'])
-        view = views.workflow_view(
-            record, spec, tuple(views.task_summary(t) for t in summaries))
-        view = views.with_loaded(view, [task])
-        return engine_dispatcher.Transaction(session, context, view, record)
+        return self._dispatcher.load(session, context, record, loaded_task=task)
 
     def _create_execution(self, session: Any, context: Any, execution_id: str,
                           workflow_identifier: str, namespace: str,
@@ -162,8 +183,7 @@ class Engine:
             source_execution_id=source_execution_id,
             project_id=context.project_id)
         LOG.info('Workflow %s started [execution_id=%s]', spec.name, execution_id)
-        view = views.workflow_view(record, spec, ())
-        return engine_dispatcher.Transaction(session, context, view, record)
+        return self._dispatcher.load(session, context, record)
 
     def _resolve_env(self, session: Any, context: Any,
                      params: dict[str, Any]) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from wfplatform.engine import dispatcher as engine_dispatcher
 from wfplatform.engine import endpoint
 from wfplatform.engine import engine as engine_module
 from wfplatform.engine import outbox as engine_outbox
+from wfplatform.engine import scheduler as engine_scheduler
 from wfplatform import exceptions
 from wfplatform.executor import runner as action_runner
 from wfplatform.notifier import notifier as event_notifier
@@ -54,6 +55,9 @@ class EngineService:
         dispatcher = engine_dispatcher.Dispatcher(
             conf.executor.topic, conf.notifier.topic, configured_publishers(conf))
         self.engine = engine_module.Engine(database, dispatcher, self.outbox)
+        self.scheduler = engine_scheduler.Scheduler(
+            database, {engine_dispatcher.TASK_TIMER: self.engine.on_timer},
+            conf.engine.scheduler_interval, conf.engine.scheduler_reclaim_after)
         self._server = rpc_transport.get_server(
             transport, engine_rpc.target(conf, server=conf.host),
             [endpoint.EngineEndpoint(self.engine)])
@@ -64,6 +68,7 @@ class EngineService:
                 session, self._registry.descriptors().values())
         self._server.start()
         self.outbox.start_sweeping()
+        self.scheduler.start()
         LOG.info('Engine started on topic %s (executor type %s)',
                  self._conf.engine.topic, self._conf.executor.type)
 
@@ -71,6 +76,7 @@ class EngineService:
         """Stop taking requests, finish those in flight, then stop the helpers."""
         self._server.stop()
         self._server.wait()
+        self.scheduler.stop()
         if self._local_runner is not None:
             self._local_runner.shutdown(wait=True)
         self.outbox.stop()

@@ -47,11 +47,12 @@ def task_view(record: Mapping[str, Any]) -> wf_view.TaskView:
 
 def task_summary(record: Mapping[str, Any]) -> wf_view.TaskView:
     """A task without its data, from a summary record (``list_summaries``)."""
-    runtime_context = record.get('runtime_context') or {}
+    runtime = dict(record.get('runtime_context') or {})
+    next_tasks = tuple(runtime.pop('next_tasks', ()))
     return wf_view.TaskView(
         id=record['id'], name=record['name'], state=record['state'],
-        state_info=record.get('state_info'),
-        next_tasks=tuple(runtime_context.get('next_tasks', ())), loaded=False)
+        state_info=record.get('state_info'), next_tasks=next_tasks, loaded=False,
+        type=record.get('type') or 'ACTION', runtime=runtime)
 
 
 def workflow_view(record: Mapping[str, Any], spec: specs.WorkflowSpec,
@@ -61,7 +62,8 @@ def workflow_view(record: Mapping[str, Any], spec: specs.WorkflowSpec,
         id=record['id'], name=record['name'], spec=spec, state=record['state'],
         input=record.get('input') or {}, params=record.get('params') or {},
         context=record.get('context') or {}, tasks=tasks,
-        created_at=str(created_at) if created_at else None)
+        created_at=str(created_at) if created_at else None,
+        global_context=(record.get('runtime_context') or {}).get('globals') or {})
 
 
 def with_loaded(view: wf_view.WorkflowView,

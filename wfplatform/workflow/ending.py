@@ -53,7 +53,9 @@ def ends_workflow(command: cmd.Command) -> bool:
 
 
 def starts_work(command: cmd.Command) -> bool:
-    """True for a command that leaves a task in flight."""
-    if isinstance(command, cmd.StartTask):
-        return command.error is None and not command.no_items
-    return isinstance(command, cmd.UpdateTask)
+    """True for a command after which a task is still to conclude.
+
+    A task that fails or ends as it starts concludes through a follow-up
+    event, which decides then whether the workflow is over.
+    """
+    return isinstance(command, (cmd.StartTask, cmd.UpdateTask))

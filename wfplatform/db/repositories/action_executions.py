@@ -36,6 +36,12 @@ def get_for_update(session: orm.Session, id: str) -> common.Row:
                                             for_update=True))
 
 
+def find(session: orm.Session, id: str) -> common.Row | None:
+    """The action execution with this id, or None."""
+    row = session.get(_MODEL, id)
+    return models.to_dict(row) if row is not None else None
+
+
 def update(session: orm.Session, id: str, **values: Any) -> common.Row:
     row = common.find_by_id(session, _MODEL, id, kind=_KIND)
     return common.update_row(session, row, values)

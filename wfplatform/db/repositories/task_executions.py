@@ -45,8 +45,8 @@ def update(session: orm.Session, id: str, **values: Any) -> common.Row:
     return common.update_row(session, row, values)
 
 
-_SUMMARY_COLUMNS = (_MODEL.id, _MODEL.name, _MODEL.state, _MODEL.state_info,
-                    _MODEL.runtime_context)
+_SUMMARY_COLUMNS = (_MODEL.id, _MODEL.name, _MODEL.type, _MODEL.state,
+                    _MODEL.state_info, _MODEL.runtime_context)
 
 
 def list_summaries(session: orm.Session, workflow_execution_id: str) -> common.Rows:

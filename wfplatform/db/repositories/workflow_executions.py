@@ -7,6 +7,7 @@ all changes to one execution tree are serialised in one lock order.
 from typing import Any
 
 from oslo_utils import uuidutils
+import sqlalchemy as sa
 from sqlalchemy import orm
 
 from wfplatform.db import models
@@ -44,6 +45,21 @@ def get_for_update(session: orm.Session, id: str) -> common.Row:
     """
     return models.to_dict(common.find_by_id(session, _MODEL, id, kind=_KIND,
                                             for_update=True))
+
+
+def list_for_task(session: orm.Session, task_execution_id: str) -> common.Rows:
+    """The sub-workflow executions one task started, oldest first."""
+    statement = (sa.select(_MODEL)
+                 .where(_MODEL.task_execution_id == task_execution_id)
+                 .order_by(_MODEL.created_at, _MODEL.id))
+    rows = common.keep_loaded(session, session.scalars(statement).all())
+    return [models.to_dict(row) for row in rows]
+
+
+def find(session: orm.Session, id: str) -> common.Row | None:
+    """The execution with this id, or None."""
+    row = session.get(_MODEL, id)
+    return models.to_dict(row) if row is not None else None
 
 
 def update(session: orm.Session, id: str, **values: Any) -> common.Row:

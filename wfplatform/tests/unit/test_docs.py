@@ -4,6 +4,7 @@ import pathlib
 import re
 
 import testtools
+import yaml
 
 from wfplatform import lang
 
@@ -26,7 +27,22 @@ class UserGuideTest(testtools.TestCase):
 
     def test_every_complete_example_is_a_valid_workflow(self):
         for page, text in complete_workflows():
-            try:
-                lang.parse_workflows(text)
-            except lang.InvalidDefinition as error:
-                self.fail(f'{page}: an example is not valid:\n{error}\n{text}')
+            errors = _validator(text)(text)
+            if errors:
+                problems = '\n'.join(str(error) for error in errors)
+                self.fail(f'{page}: an example is not valid:\n{problems}\n{text}')
+
+
+def _validator(text):
+    """The validator for the kind of document ``text`` is.
+
+    A workbook has a ``name``; an ad-hoc actions document has entries with a
+    ``base``; anything else is a workflows document.
+    """
+    document = yaml.safe_load(text)
+    if isinstance(document.get('name'), str):
+        return lang.validate_workbook
+    entries = [value for key, value in document.items() if key != 'version']
+    if entries and all(isinstance(v, dict) and 'base' in v for v in entries):
+        return lang.validate_actions
+    return lang.validate_workflows

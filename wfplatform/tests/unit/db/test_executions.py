@@ -118,7 +118,8 @@ class ExecutionsTest(base.DatabaseTestCase):
         with self.database.transaction() as session:
             tasks = task_executions.list_summaries(session, execution['id'])
         self.assertEqual(names, [task['name'] for task in tasks])
-        self.assertEqual({'id', 'name', 'state', 'state_info', 'runtime_context'},
+        self.assertEqual({'id', 'name', 'type', 'state', 'state_info',
+                          'runtime_context'},
                          set(tasks[0]))
         self.assertEqual(1, len(recorder.statements))
         self.assertNotIn('in_context', recorder.statements[0])

@@ -1,0 +1,184 @@
+"""The whole language through the real engine, scheduler and local executor.
+
+The kernel's own tests prove the rules; these prove the engine carries them out:
+items recorded and released, timers stored and fired, sub-workflows created and
+reported back, globals persisted, all in the engine's transactions.
+"""
+
+import time
+
+import testtools
+
+from wfplatform.db.repositories import action_executions
+from wfplatform.db.repositories import scheduled_jobs
+from wfplatform.db.repositories import workflow_executions
+from wfplatform.tests.fixtures import engine as engine_fixtures
+
+DEFINITIONS = """
+version: '2.0'
+items:
+  input:
+    - xs
+    - limit: 2
+  tasks:
+    each:
+      with-items: x in <% $.xs %>
+      concurrency: <% $.limit %>
+      action: std.echo output=<% $.x * 10 %>
+      publish:
+        values: <% task().result %>
+  output:
+    values: <% $.values %>
+
+flaky:
+  tasks:
+    try:
+      action: std.fail
+      retry:
+        count: 2
+        delay: 1
+      on-error: after
+    after:
+      wait-before: 1
+      action: std.echo output=<% task(try).state %>
+      publish:
+        seen: <% task().result %>
+  output:
+    seen: <% $.seen %>
+
+slow:
+  tasks:
+    nap:
+      action: std.sleep seconds=5
+      timeout: 1
+  output: {}
+
+parent:
+  input: [n]
+  tasks:
+    call:
+      with-items: k in <% range($.n) %>
+      workflow: child
+      input:
+        k: <% $.k %>
+      publish:
+        squares: <% task().result.select($.square) %>
+    shared:
+      action: std.noop
+      on-success:
+        publish:
+          global:
+            marker: set-globally
+        next: reader
+    reader:
+      action: std.echo output=<% $.marker %>
+      publish:
+        marker_seen: <% task().result %>
+  output:
+    squares: <% $.squares %>
+    marker_seen: <% $.marker_seen %>
+
+child:
+  input: [k]
+  tasks:
+    nested:
+      workflow: grandchild
+      input:
+        v: <% $.k %>
+      publish:
+        square: <% task().result.square %>
+  output:
+    square: <% $.square %>
+
+grandchild:
+  input: [v]
+  tasks:
+    square:
+      action: std.echo output=<% $.v * $.v %>
+      publish:
+        square: <% task().result %>
+  output:
+    square: <% $.square %>
+
+build:
+  type: reverse
+  tasks:
+    fetch:
+      action: std.echo output=src
+      publish: {src: <% task().result %>}
+    compile:
+      requires: fetch
+      action: std.echo output="<% $.src %>.bin"
+      publish: {binary: <% task().result %>}
+    unrelated:
+      action: std.fail
+  output:
+    binary: <% $.binary %>
+"""
+
+
+class LanguageThroughEngineTest(testtools.TestCase):
+    def setUp(self):
+        super().setUp()
+        self.fixture = self.useFixture(engine_fixtures.EngineFixture())
+        self.fixture.define(DEFINITIONS)
+
+    def _run(self, name, workflow_input=None, **kwargs):
+        started = self.fixture.start(name, workflow_input, **kwargs)
+        return self.fixture.wait_finished(started['id'])
+
+    def test_with_items_under_concurrency(self):
+        done = self._run('items', {'xs': list(range(7))})
+        self.assertEqual('SUCCESS', done['state'], done['state_info'])
+        self.assertEqual({'values': [0, 10, 20, 30, 40, 50, 60]}, done['output'])
+        with self.fixture.database.transaction() as session:
+            task = self.fixture.tasks(done['id'])[0]
+            actions = action_executions.list_for_task(session, task['id'])
+        self.assertEqual(7, len(actions))
+        self.assertEqual(list(range(7)), sorted(
+            a['runtime_context']['index'] for a in actions))
+
+    def test_retry_and_wait_before_use_the_scheduler(self):
+        begun = time.monotonic()
+        done = self._run('flaky')
+        elapsed = time.monotonic() - begun
+        self.assertEqual('SUCCESS', done['state'], done['state_info'])
+        self.assertEqual({'seen': 'ERROR'}, done['output'])
+        with self.fixture.database.transaction() as session:
+            tasks = self.fixture.tasks(done['id'])
+            attempts = action_executions.list_for_task(session, tasks[0]['id'])
+            leftover = scheduled_jobs.claim_due(session, 'probe',
+                                                _far_future(), 10, 1)
+        self.assertEqual(3, len(attempts))
+        self.assertEqual([], leftover)
+        self.assertGreaterEqual(elapsed, 3)
+
+    def test_timeout_fails_the_task(self):
+        done = self._run('slow')
+        self.assertEqual('ERROR', done['state'])
+        self.assertIn('timed out', done['state_info'])
+
+    def test_nested_sub_workflows_over_items_and_global_publish(self):
+        done = self._run('parent', {'n': 4})
+        self.assertEqual('SUCCESS', done['state'], done['state_info'])
+        self.assertEqual({'squares': [0, 1, 4, 9], 'marker_seen': 'set-globally'},
+                         done['output'])
+        with self.fixture.database.transaction() as session:
+            call = [t for t in self.fixture.tasks(done['id'])
+                    if t['name'] == 'call'][0]
+            children = workflow_executions.list_for_task(session, call['id'])
+        self.assertEqual(4, len(children))
+        self.assertEqual({done['id']}, {c['root_execution_id'] for c in children})
+        self.assertEqual({'SUCCESS'}, {c['state'] for c in children})
+
+    def test_reverse_workflow_runs_what_the_target_needs(self):
+        done = self._run('build', params={'task_name': 'compile'})
+        self.assertEqual('SUCCESS', done['state'], done['state_info'])
+        self.assertEqual({'binary': 'src.bin'}, done['output'])
+        self.assertEqual(['fetch', 'compile'],
+                         [t['name'] for t in self.fixture.tasks(done['id'])])
+
+
+def _far_future():
+    import datetime
+    return datetime.datetime(2999, 1, 1)
