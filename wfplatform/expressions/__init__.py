@@ -2,7 +2,9 @@
 
 ``evaluate(value, context, runtime)`` replaces every ``<% … %>`` and ``{{ … }}`` in
 a value; ``validate(text)`` reports syntax errors; a :class:`Runtime` gives the
-functions ``task()``, ``execution()`` and ``env()`` the execution state.
+functions ``task()``, ``tasks()``, ``execution()``, ``env()`` and ``global()`` the
+execution state. Custom functions are plugins (:mod:`plugins`); the limits of an
+evaluation are in :mod:`limits`.
 """
 
 from wfplatform.expressions.errors import ExpressionError

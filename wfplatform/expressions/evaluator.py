@@ -33,9 +33,10 @@ def evaluate(value: Any, context: Mapping[str, Any],
     non-string values pass through. A string that is exactly one expression
     yields the raw result (a list stays a list); an expression inside other text
     is rendered into the text. ``context`` is ``$`` in YAQL and ``_`` in Jinja2.
-    Raises :class:`ExpressionError` when any expression fails.
+    Raises :class:`ExpressionError` when any expression fails, and when all of
+    them together run longer than :func:`limits.max_seconds`.
     """
-    scope = _Scope(context, runtime or _NO_RUNTIME)
+    scope = _Scope(context, runtime or _NO_RUNTIME, limits.Deadline.start())
     return _walk(value, scope)
 
 
@@ -76,18 +77,24 @@ def _detect_language(text: str) -> str | None:
 
 @dataclasses.dataclass
 class _Scope:
-    """One call of :func:`evaluate`: the data is converted for yaql at most once."""
+    """One call of :func:`evaluate`, sharing what its expressions need.
+
+    The data is converted for yaql at most once, and one deadline bounds every
+    expression in the value.
+    """
 
     data: Any
     runtime: runtime_module.Runtime
+    deadline: limits.Deadline
 
     @functools.cached_property
     def yaql_context(self) -> contexts.ContextBase:
-        return yaql_evaluator.create_context(self.data, self.runtime)
+        return yaql_evaluator.create_context(self.data, self.runtime, self.deadline)
 
     @functools.cached_property
     def jinja_variables(self) -> dict[str, Any]:
-        return jinja_evaluator.render_variables(self.data, self.runtime)
+        return jinja_evaluator.render_variables(self.data, self.runtime,
+                                                self.deadline)
 
 
 def _walk(value: Any, scope: _Scope) -> Any:

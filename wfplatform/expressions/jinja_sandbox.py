@@ -8,14 +8,18 @@ operation that can build large text or collections is checked here against
 :mod:`limits` before it runs: the intercepted operators, every call, the ``~``
 operator, the output of ``{{ … }}`` and the filters that take a size argument.
 
-CPU time is not bounded: deeply nested loops can still run for long. Bounding it
-needs a deadline enforced outside the evaluating thread.
+Time is bounded by the :class:`~limits.Deadline` the caller puts in the render
+variables under :data:`DEADLINE_KEY`: every call (functions, methods, macros,
+recursive loops), every intercepted operator and every iteration of a
+``{% for %}`` loop checks it. A template cannot repeat work any other way.
 """
 
 import functools
 import re
-from typing import Any, Callable, Iterable, Mapping
+import string
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
+import jinja2
 from jinja2 import compiler
 from jinja2 import nodes
 from jinja2 import sandbox
@@ -23,15 +27,21 @@ from jinja2 import utils as jinja_utils
 
 from wfplatform.expressions import limits
 
-MAX_INTEGER_BITS = 64 * 1024
-"""Bits an integer built with ``**`` may have."""
+DEADLINE_KEY = '#deadline'
+"""Render variable holding the evaluation's deadline; not a valid Jinja2 name."""
 
-_PRINTF_WIDTHS = re.compile(r'%[#0 +\-]*(\*|\d*)(?:\.(\*|\d*))?')
+_PRINTF_WIDTHS = re.compile(r'%(?:\([^)]*\))?[#0 +\-]*(\*|\d*)(?:\.(\*|\d*))?')
 _NUMBER = re.compile(r'\d+')
+_FORMATTER = string.Formatter()
 
 
 class _CodeGenerator(compiler.CodeGenerator):
-    """Compiles ``a ~ b`` to a size-checked join instead of a plain one."""
+    """Compiles ``a ~ b`` to a size-checked join and loops to timed loops."""
+
+    def visit_For(self, node: nodes.For, frame: compiler.Frame) -> None:
+        node.iter = nodes.Call(nodes.EnvironmentAttribute('timed_iteration'),
+                               [node.iter], [], None, None, lineno=node.lineno)
+        super().visit_For(node, frame)
 
     def visit_Concat(self, node: nodes.Concat, frame: compiler.Frame) -> None:
         self.write('environment.join_text((')
@@ -49,6 +59,26 @@ class BoundedNamespace(jinja_utils.Namespace):
         super().__setitem__(name, value)
 
 
+def check_deadline(context: Any) -> None:
+    """Raise once the deadline in the render variables of ``context`` has passed."""
+    deadline = context.get(DEADLINE_KEY) if context is not None else None
+    if deadline is not None:
+        deadline.check()
+
+
+@jinja2.pass_context
+def _timed_iteration(context: Any, iterable: Any) -> Any:
+    """The iterable of a ``{% for %}``, checking the deadline before each item."""
+    deadline = context.get(DEADLINE_KEY)
+    return iterable if deadline is None else _timed(iterable, deadline)
+
+
+def _timed(iterable: Iterable[Any], deadline: limits.Deadline) -> Iterator[Any]:
+    for item in iterable:
+        deadline.check()
+        yield item
+
+
 def _bounded_text(value: Any) -> Any:
     """Finalizer of every ``{{ … }}`` output: refuse values too large as text."""
     limits.text_size(value)
@@ -60,6 +90,7 @@ class BoundedSandbox(sandbox.ImmutableSandboxedEnvironment):
 
     intercepted_binops = frozenset({'+', '*', '**', '%'})
     code_generator_class = _CodeGenerator
+    timed_iteration = staticmethod(_timed_iteration)
 
     def __init__(self, **options: Any) -> None:
         super().__init__(finalize=_bounded_text, **options)
@@ -69,11 +100,13 @@ class BoundedSandbox(sandbox.ImmutableSandboxedEnvironment):
 
     def call_binop(self, context: Any, operator: str, left: Any,
                    right: Any) -> Any:
+        check_deadline(context)
         _BINARY_CHECKS[operator](left, right)
         return limits.check_size(super().call_binop(context, operator, left, right))
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         # Double underscores as in the base: a call may pass "context=…".
+        check_deadline(__context)
         args = _check_call(__obj, args, kwargs)
         return limits.check_size(super().call(__context, __obj, *args, **kwargs))
 
@@ -92,6 +125,7 @@ def _check_add(left: Any, right: Any) -> None:
 
 
 def _check_multiply(left: Any, right: Any) -> None:
+    limits.check_product(left, right)
     sequence, count = (right, left) if isinstance(left, int) else (left, right)
     if not isinstance(count, int) or count <= 0:
         return
@@ -101,13 +135,6 @@ def _check_multiply(left: Any, right: Any) -> None:
         limits.check_items(len(sequence) * count)
 
 
-def _check_power(base: Any, exponent: Any) -> None:
-    if isinstance(base, int) and isinstance(exponent, int) and abs(base) > 1:
-        if base.bit_length() * exponent > MAX_INTEGER_BITS:
-            raise limits.LimitExceeded(
-                f'integer power exceeds {MAX_INTEGER_BITS} bits')
-
-
 def _check_modulo(left: Any, right: Any) -> None:
     if isinstance(left, str):
         values = right if isinstance(right, tuple) else (right,)
@@ -115,7 +142,8 @@ def _check_modulo(left: Any, right: Any) -> None:
 
 
 _BINARY_CHECKS: Mapping[str, Callable[[Any, Any], None]] = {
-    '+': _check_add, '*': _check_multiply, '**': _check_power, '%': _check_modulo,
+    '+': _check_add, '*': _check_multiply, '**': limits.check_power,
+    '%': _check_modulo,
 }
 
 
@@ -131,28 +159,25 @@ def _check_printf(template: str, values: Iterable[Any]) -> None:
 
 
 def _check_str_format(template: str, values: Iterable[Any]) -> None:
-    """Refuse ``template.format(*values)`` when its result could be too large."""
-    _check_formatting(template, template.count('{'), _format_width(template),
-                      values, ':{' in template)
+    """Refuse ``template.format(*values)`` when its result could be too large.
+
+    A format spec may take its width from an argument (``'{0:>{1}}'``, also after
+    a conversion such as ``!r``); then every integer argument counts as a width.
+    """
+    try:
+        specs = [spec or '' for _, name, spec, _ in _FORMATTER.parse(template)
+                 if name is not None]
+    except ValueError:
+        return  # str.format refuses the template before building anything
+    width = max((int(number) for spec in specs for number in _NUMBER.findall(spec)),
+                default=0)
+    _check_formatting(template, len(specs), width, values,
+                      any('{' in spec for spec in specs))
 
 
 def _widths(specs: Iterable[tuple[str, str]]) -> int:
     return max((int(number) for spec in specs for number in spec
                 if number.isdigit()), default=0)
-
-
-def _format_width(template: str) -> int:
-    """The largest number in the format specs (after ':') of ``template``."""
-    width = 0
-    start = template.find('{')
-    while start >= 0:
-        end = template.find('}', start)
-        if end < 0:
-            break
-        _, _, spec = template[start:end].partition(':')
-        width = max([width] + [int(number) for number in _NUMBER.findall(spec)])
-        start = template.find('{', end)
-    return width
 
 
 def _check_formatting(template: str, fields: int, width: int,

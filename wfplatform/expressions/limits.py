@@ -1,17 +1,21 @@
 """Resource limits for expressions and the conversion of results to plain data.
 
 Expressions come from workflow authors and data from anywhere, so one evaluation
-must not be able to exhaust the memory of an engine shared by every tenant. The
-limits are module constants: the evaluators are built once per process and must
-not change behaviour at run time.
+must not be able to exhaust the memory or the time of an engine shared by every
+tenant. The size limits are module constants: the evaluators are built once per
+process and must not change behaviour at run time. The time limit is read at the
+start of each evaluation; the service sets it once at start-up with
+:func:`configure`.
 
 Sizes are measured as text because results end up as JSON: a list that holds the
 same long string a thousand times is small in memory but huge once serialised.
 """
 
 import collections.abc
+import dataclasses
 import functools
 import itertools
+import time
 from typing import Any, Callable, TypeVar
 
 MAX_ITEMS = 100_000
@@ -26,12 +30,71 @@ MAX_TEXT_LENGTH = 16 * 1024 * 1024
 MAX_CACHED_TEXT_LENGTH = 4096
 """Longest text whose parsed form is cached; longer ones are parsed every time."""
 
+MAX_INTEGER_BITS = 64 * 1024
+"""Bits an integer built by a power, a product or a shift may have.
+
+A single multiplication or power of huge integers runs in C for minutes and no
+deadline check can interrupt it, so the operands are checked before.
+"""
+
+DEFAULT_MAX_SECONDS = 5.0
+"""Seconds one call of ``evaluate()`` may run, unless :func:`configure` changes it."""
+
 _SCALAR_TEXT_LENGTH = 24
 """What a number, a boolean or another scalar counts for in a size estimate."""
+
+_settings = {'max_seconds': DEFAULT_MAX_SECONDS}
 
 
 class LimitExceeded(ValueError):
     """An expression tried to build a value beyond one of the limits."""
+
+
+class TimeLimitExceeded(LimitExceeded):
+    """An evaluation ran past its :class:`Deadline`."""
+
+
+def configure(max_seconds: float | None = None) -> None:
+    """Set the time limit of the evaluations that start from now on.
+
+    Meant to be called once when a service starts (from its configuration);
+    evaluations already running keep the deadline they started with.
+    """
+    if max_seconds is not None:
+        if max_seconds <= 0:
+            raise ValueError(f'max_seconds must be positive, not {max_seconds}')
+        _settings['max_seconds'] = float(max_seconds)
+
+
+def max_seconds() -> float:
+    """The time limit evaluations starting now get."""
+    return _settings['max_seconds']
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Deadline:
+    """When one evaluation must stop; checked by the evaluators' loop hooks.
+
+    The hooks run on the evaluating thread, between steps of yaql and Jinja2, so
+    the bound needs no timer thread and no signal and works in any thread. A
+    single step that runs long in C (a regular expression, say) is not
+    interrupted; the size limits keep the other such steps short.
+    """
+
+    seconds: float
+    at: float
+
+    @classmethod
+    def start(cls, seconds: float | None = None) -> 'Deadline':
+        """A deadline ``seconds`` (default :func:`max_seconds`) from now."""
+        seconds = max_seconds() if seconds is None else seconds
+        return cls(seconds, time.monotonic() + seconds)
+
+    def check(self) -> None:
+        """Raise :class:`TimeLimitExceeded` once the deadline has passed."""
+        if time.monotonic() > self.at:
+            raise TimeLimitExceeded(
+                f'evaluation exceeded the time limit of {self.seconds:g} s')
 
 
 _Result = TypeVar('_Result')
@@ -78,6 +141,34 @@ def check_size(value: Any) -> Any:
             value, bytes):
         check_items(len(value))
     return value
+
+
+def check_product(left: Any, right: Any) -> None:
+    """Raise if ``left * right`` of two integers would be too large."""
+    if _is_integer(left) and _is_integer(right):
+        _check_bits(left.bit_length() + right.bit_length())
+
+
+def check_power(base: Any, exponent: Any) -> None:
+    """Raise if ``base ** exponent`` of two integers would be too large."""
+    if _is_integer(base) and _is_integer(exponent) and abs(base) > 1:
+        _check_bits(base.bit_length() * exponent)
+
+
+def check_shift(value: Any, bits: Any) -> None:
+    """Raise if ``value << bits`` would be too large."""
+    if _is_integer(value) and _is_integer(bits) and value:
+        _check_bits(value.bit_length() + bits)
+
+
+def _is_integer(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_bits(bits: int) -> None:
+    if bits > MAX_INTEGER_BITS:
+        raise LimitExceeded(f'integer of {bits} bits exceeds the limit of '
+                            f'{MAX_INTEGER_BITS}')
 
 
 def check_replace(text: Any, old: Any, new: Any, count: Any = -1) -> None:

@@ -19,7 +19,7 @@ class RuntimeDataMissing(Exception):
 
 
 class Runtime(Protocol):
-    """Execution state visible to ``task()``, ``execution()`` and ``env()``."""
+    """The execution state that ``task()``, ``global()`` and the like read."""
 
     @property
     def current_task(self) -> str | None:
@@ -41,10 +41,10 @@ class Runtime(Protocol):
     def tasks(self, workflow_execution_id: str | None = None,
               recursive: bool = False, state: str | None = None,
               flat: bool = False) -> list[Mapping[str, Any]]:
-        """Task executions of a workflow execution (this one when None), as
-        ``task()`` shows each, in creation order, optionally of one ``state``.
+        """Task executions of a workflow execution (this one when None).
 
-        ``recursive`` adds the tasks of sub-workflows the runtime knows of;
+        Each as ``task()`` shows it, in creation order, optionally only those in
+        ``state``. ``recursive`` adds the tasks of sub-workflows the runtime knows of;
         ``flat`` leaves out tasks that ran a sub-workflow.
         """
 

@@ -2,10 +2,11 @@
 
 yaql checks the memory of each function's result only after building it, and
 its check of ``list * count`` even lets any size through. The functions below
-could allocate gigabytes in one call, so they are re-registered, all overloads
-of each name, in a layer above the standard library with a check that runs
-first. The rest stay as yaql defines them: their results can only grow step by
-step, and the memory quota stops them after one step too far.
+could allocate gigabytes or compute for minutes in one call (``pow(10, 10**10)``
+is one C call no deadline can interrupt), so they are re-registered, all
+overloads of each name, in a layer above the standard library with a check that
+runs first. The rest stay as yaql defines them: their results can only grow step
+by step, and the memory quota stops them after one step too far.
 """
 
 import collections.abc
@@ -18,7 +19,9 @@ from wfplatform.expressions import limits
 
 
 def _check_repeat(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
-    """``sequence * count`` and ``count * sequence``."""
+    """``sequence * count``, ``count * sequence`` and ``number * number``."""
+    if len(args) == 2:
+        limits.check_product(*args)
     counts = [value for value in args if isinstance(value, int)]
     sized = [value for value in args if isinstance(value, (str, tuple, list))]
     if counts and sized and counts[0] > 0:
@@ -54,6 +57,21 @@ def _check_replace(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, 
     return args
 
 
+def _check_power(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
+    """``pow(base, exponent)``; with a modulus the result stays small."""
+    modulus = args[2] if len(args) > 2 else kwargs.get('c')
+    if modulus is None and len(args) >= 2:
+        limits.check_power(args[0], args[1])
+    return args
+
+
+def _check_shift(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
+    """``value.shiftBitsLeft(bits)``."""
+    if len(args) == 2:
+        limits.check_shift(args[0], args[1])
+    return args
+
+
 def _check_text(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
     """``str(value)`` and ``concat(…)``: the text of all arguments together."""
     limits.check_length(sum(limits.text_size(value) for value in args))
@@ -73,6 +91,8 @@ _CHECKS: Mapping[str, _Check] = {
     'replace': _check_replace,
     'str': _check_text,
     'concat': _check_text,
+    'pow': _check_power,
+    'shiftBitsLeft': _check_shift,
 }
 
 

@@ -1,4 +1,5 @@
-"""task(), execution(), env(), uuid() and the JSON/YAML functions in both languages."""
+"""task(), tasks(), execution(), env(), global(), uuid() and the JSON/YAML functions
+in both languages."""
 
 import json
 import uuid
@@ -18,7 +19,8 @@ RUNTIME = expressions.StaticRuntime(
     current_task='t2', tasks_data=TASKS,
     execution_data={'id': 'ex-1', 'name': 'wf', 'input': {'a': 1},
                     'params': {'env': {'region': 'r1'}}, 'created_at': '2024-01-01'},
-    env_data={'region': 'r1', 'url': 'http://x'})
+    env_data={'region': 'r1', 'url': 'http://x'},
+    global_data={'counter': 3, 'servers': ['a', 'b']})
 
 
 def evaluate(text, data=None):
@@ -66,12 +68,86 @@ class TaskFunctionTest(testtools.TestCase):
                           "{{ _['#runtime'] }}")
 
 
+class TasksFunctionTest(testtools.TestCase):
+
+    def names(self, text):
+        return [task['name'] for task in evaluate(text)]
+
+    def test_all_tasks_of_this_execution(self):
+        self.assertEqual(['t1', 't2'], self.names('<% tasks() %>'))
+        self.assertEqual(['t1', 't2'], self.names('{{ tasks() }}'))
+        self.assertEqual(['t1', 't2'], self.names('{{ _ | tasks }}'))
+
+    def test_mistral_positional_signature(self):
+        self.assertEqual(['t2'], self.names(
+            '<% tasks(execution().id, true, ERROR, false) %>'))
+        self.assertEqual(['t1'], self.names(
+            "{{ tasks(execution().id, true, 'SUCCESS') }}"))
+        self.assertEqual(['t1'], self.names("<% tasks(null, false, 'SUCCESS') %>"))
+
+    def test_keyword_arguments(self):
+        self.assertEqual(['t2'], self.names('<% tasks(state => ERROR) %>'))
+        self.assertEqual(['t2'], self.names("{{ tasks(state='ERROR') }}"))
+        self.assertEqual(['t1'], self.names("{{ _ | tasks(state='SUCCESS') }}"))
+
+    def test_tasks_look_like_task(self):
+        self.assertEqual(evaluate('<% task(t1) %>'), evaluate('<% tasks()[0] %>'))
+        self.assertEqual(evaluate("{{ task('t1') }}"), evaluate('{{ tasks()[0] }}'))
+        self.assertEqual(set(functions.TASK_FIELDS), set(evaluate('<% task(t1) %>')))
+
+    def test_usable_in_queries(self):
+        self.assertEqual(['boom'], evaluate(
+            '<% tasks().where($.state = ERROR).select($.state_info) %>'))
+        self.assertEqual(1, evaluate(
+            "{{ tasks() | selectattr('state', 'equalto', 'ERROR') | list | length }}"))
+
+    def test_runtime_receives_the_arguments(self):
+        calls = []
+
+        class Recording(expressions.StaticRuntime):
+            def tasks(self, *args):
+                calls.append(args)
+                return []
+
+        runtime = Recording()
+        expressions.evaluate('<% tasks(wf2, true, RUNNING, true) %>', {}, runtime)
+        expressions.evaluate("{{ tasks(state='PAUSED', flat=true) }}", {}, runtime)
+        expressions.evaluate('<% tasks() %>', {}, runtime)
+        self.assertEqual([('wf2', True, 'RUNNING', True),
+                          (None, False, 'PAUSED', True),
+                          (None, False, None, False)], calls)
+
+
+class GlobalFunctionTest(testtools.TestCase):
+
+    def test_global_variable(self):
+        self.assertEqual(3, evaluate('<% global(counter) %>'))
+        self.assertEqual(3, evaluate("<% global('counter') %>"))
+        self.assertEqual(3, evaluate("{{ global('counter') }}"))
+        self.assertEqual(3, evaluate("{{ _ | global('counter') }}"))
+        self.assertEqual(['a', 'b'], evaluate("{{ global('servers') }}"))
+
+    def test_missing_global_is_null_like_mistral(self):
+        self.assertIsNone(evaluate('<% global(nope) %>'))
+        self.assertIsNone(evaluate("{{ global('nope') }}"))
+
+    def test_global_is_not_the_data_context(self):
+        self.assertEqual(3, evaluate('<% global(counter) %>', {'counter': 'local'}))
+        self.assertEqual('local', evaluate('<% $.counter %>', {'counter': 'local'}))
+
+
 class ExecutionAndEnvTest(testtools.TestCase):
 
     def test_execution(self):
         self.assertEqual('ex-1', evaluate('<% execution().id %>'))
         self.assertEqual({'a': 1}, evaluate('{{ execution().input }}'))
         self.assertEqual('r1', evaluate('<% execution().params.env.region %>'))
+
+    def test_execution_has_mistral_fields(self):
+        value = evaluate('<% execution() %>')
+        self.assertEqual(set(functions.EXECUTION_FIELDS), set(value))
+        self.assertIsNone(evaluate('{{ execution().root_execution_id }}'))
+        self.assertIsNone(evaluate('<% execution().updated_at %>'))
 
     def test_env(self):
         self.assertEqual('http://x', evaluate('<% env().url %>'))
@@ -141,8 +217,10 @@ class BothLanguagesTest(testtools.TestCase):
 
     CALLS = {
         'task': ('task(t1)', "task('t1')"),
+        'tasks': ('tasks()', 'tasks()'),
         'execution': ('execution()', 'execution()'),
         'env': ('env()', 'env()'),
+        'global': ('global(counter)', "global('counter')"),
         'uuid': ('uuid()', 'uuid()'),
         'json_parse': ("json_parse('[1]')", "json_parse('[1]')"),
         'json_dump': ('json_dump(1)', 'json_dump(1)'),

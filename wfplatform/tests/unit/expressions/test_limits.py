@@ -1,11 +1,13 @@
 """Resource-exhaustion payloads end in ExpressionError quickly and cheaply."""
 
+import concurrent.futures
 import time
 
 import testtools
 
 from wfplatform import expressions
 from wfplatform.expressions import limits
+from wfplatform.expressions import yaql_evaluator
 
 PAYLOADS = (
     '<% range(1000000000) %>',
@@ -82,3 +84,86 @@ class ResourceLimitTest(testtools.TestCase):
         self.assertEqual({'a': [1, [2]], 'b': 'text'},
                          limits.to_plain({'a': (1, (2,)), 'b': 'text'}))
         self.assertEqual([0, 1], limits.to_plain(iter(range(2))))
+
+
+SLOW = (
+    '<% range(100000).select(range(100000).select($).len()).len() %>',
+    '<% range(100000).select(range(100000).where($ > 5).len()).sum() %>',
+    '{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}'
+    '{% endfor %}',
+    '{% macro m(n) %}{% for j in range(n) %}{% endfor %}{% endmacro %}'
+    '{% for i in range(100000) %}{{ m(100000) }}{% endfor %}',
+    '{% set ns = namespace(n=0) %}{% for i in range(100000) %}'
+    '{% for j in range(100000) %}{% set ns.n = ns.n + 1 %}{% endfor %}{% endfor %}',
+)
+
+LIMIT = 0.3
+"""Seconds the tests allow an evaluation, so that each stops quickly."""
+
+MARGIN = 0.5
+"""How late a stop may come: between two checks and for the error message."""
+
+
+class TimeLimitTest(testtools.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.addCleanup(limits.configure, max_seconds=limits.max_seconds())
+        limits.configure(max_seconds=LIMIT)
+
+    def assertStopsInTime(self, value, runtime=None):
+        started = time.monotonic()
+        error = self.assertRaises(expressions.ExpressionError, expressions.evaluate,
+                                  value, {}, runtime)
+        elapsed = time.monotonic() - started
+        self.assertIn(f'exceeded the time limit of {LIMIT:g} s', str(error))
+        self.assertGreaterEqual(elapsed, LIMIT)
+        self.assertLess(elapsed, LIMIT + MARGIN, value)
+        return error
+
+    def test_long_loops_stop_at_the_deadline(self):
+        for payload in SLOW:
+            self.assertStopsInTime(payload)
+
+    def test_one_deadline_for_all_expressions_of_a_value(self):
+        quick = ['<% range(100).select(range(1000).len()).len() %>',
+                 '{% for i in range(100000) %}{% endfor %}']
+        self.assertEqual([100, ''], expressions.evaluate(quick, {}))
+        self.assertStopsInTime({'items': quick * 200})
+
+    def test_works_in_worker_threads(self):
+        with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+            futures = [pool.submit(self.assertStopsInTime, payload)
+                       for payload in SLOW[:2]]
+            for future in futures:
+                future.result()
+
+    def test_quick_expressions_are_unaffected(self):
+        limits.configure(max_seconds=5)
+        data = {'numbers': list(range(2000))}
+        self.assertEqual(2000, expressions.evaluate(
+            '<% $.numbers.select($ * 2).len() %>', data))
+        self.assertEqual(2000, len(expressions.evaluate(
+            '{% for i in _.numbers %}x{% endfor %}', data)))
+
+    def test_the_limit_applies_to_evaluations_started_later(self):
+        limits.configure(max_seconds=1000)
+        deadline = limits.Deadline.start()
+        self.assertEqual(1000, deadline.seconds)
+        limits.configure(max_seconds=LIMIT)
+        self.assertEqual(1000, deadline.seconds)
+        self.assertEqual(LIMIT, limits.Deadline.start().seconds)
+
+    def test_configure_refuses_nonsense(self):
+        self.assertRaises(ValueError, limits.configure, max_seconds=0)
+        self.assertRaises(ValueError, limits.configure, max_seconds=-1)
+        limits.configure()
+        self.assertEqual(LIMIT, limits.max_seconds())
+
+    def test_explicit_deadline(self):
+        context = yaql_evaluator.create_context(
+            {}, expressions.StaticRuntime(), limits.Deadline.start(0))
+        error = self.assertRaises(expressions.ExpressionError,
+                                  yaql_evaluator.evaluate_expression, '1 + 1',
+                                  context)
+        self.assertIn('time limit', str(error))
