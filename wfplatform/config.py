@@ -61,6 +61,10 @@ engine_opts: list[cfg.Opt] = [
                  help='Seconds between looks for due timers (wait-before, '
                       'wait-after, retry delays, timeouts). The worst extra '
                       'delay a timer sees.'),
+    cfg.FloatOpt('expression_timeout', default=5.0, min=0.01,
+                 help='Seconds one evaluation of a task or workflow value (all '
+                      'the expressions in it) may take before it fails with a '
+                      'clear error. Raise it for huge data sets in YAQL.'),
     cfg.FloatOpt('scheduler_reclaim_after', default=30.0, min=1.0,
                  help='Seconds after which a timer claimed by an engine that '
                       'has not run it (the engine died) is claimed by another.'),

@@ -271,17 +271,19 @@ class Dispatcher:
         task = tx.view.task_by_id(command.task_execution_id)
         assert task is not None, 'the kernel finishes only tasks it was shown'
         states.check_transition(states.TASK_TRANSITIONS, task.state, command.state)
+        runtime = dict(task.runtime)
+        if command.pending:
+            runtime['pending'] = list(command.pending)
         task_executions.update(
             tx.session, command.task_execution_id, state=command.state,
             state_info=command.state_info, result=command.result,
             published=dict(command.published), processed=True,
-            runtime_context={**task.runtime,
-                             'next_tasks': list(command.next_tasks)},
+            runtime_context={**runtime, 'next_tasks': list(command.next_tasks)},
             finished_at=timeutils.utcnow())
         finished = dataclasses.replace(
             task, state=command.state, result=command.result,
             published=command.published, state_info=command.state_info,
-            next_tasks=command.next_tasks)
+            next_tasks=command.next_tasks, runtime=runtime)
         tx.view = tx.view.replace_task(finished)
         if command.global_published:
             globals_ = {**tx.view.global_context, **command.global_published}

@@ -18,6 +18,7 @@ from wfplatform.engine import outbox as engine_outbox
 from wfplatform.engine import scheduler as engine_scheduler
 from wfplatform import exceptions
 from wfplatform.executor import runner as action_runner
+from wfplatform.expressions import limits as expression_limits
 from wfplatform.notifier import notifier as event_notifier
 from wfplatform.rpc import engine as engine_rpc
 from wfplatform.rpc import executor as executor_rpc
@@ -34,6 +35,7 @@ class EngineService:
                  database: db_database.Database,
                  registry: action_registry.ActionRegistry) -> None:
         self._conf = conf
+        expression_limits.configure(max_seconds=conf.engine.expression_timeout)
         self._database = database
         self._registry = registry
         self._local_runner: action_runner.ActionRunner | None = None

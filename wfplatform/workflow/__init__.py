@@ -4,6 +4,8 @@ It imports nothing from the database, RPC, API or configuration layers, so it ru
 and is tested without any of them.
 """
 
+from typing import Any
+
 from wfplatform.workflow import commands
 from wfplatform.workflow import direct
 from wfplatform.workflow import ending
@@ -19,19 +21,28 @@ def next_commands(view: wf_view.WorkflowView,
     if isinstance(event, commands.WorkflowStarted):
         return controller.start(view)
     if isinstance(event, commands.WorkflowResumed):
-        return _resume(view, controller.after)
+        return _resume(view, controller)
+    if isinstance(event, commands.TaskSkipped):
+        return lifecycle.skip(view, event, controller.after)
     if isinstance(event, commands.TimerFired):
         return lifecycle.on_timer(view, event, controller.after)
     return lifecycle.on_task_finished(view, event, controller.after)
 
 
-def _resume(view: wf_view.WorkflowView,
-            after: lifecycle.After) -> list[commands.Command]:
-    """Start the tasks ``pause-before`` held; end the workflow if none is left."""
+def _resume(view: wf_view.WorkflowView, controller: Any) -> list[commands.Command]:
+    """Go on where the pause stopped; end the workflow if nothing is left.
+
+    Tasks ``pause-before`` held start, and the transitions of tasks that ended
+    while the workflow was paused are taken.
+    """
     result: list[commands.Command] = []
     for task in view.tasks:
         if lifecycle.paused_before(task):
-            result += lifecycle.resume(view, task, after)
-    if not result and not view.active_tasks():
+            result += lifecycle.resume(view, task, controller.after)
+        elif lifecycle.pending(task):
+            result += controller.refollow(view, task)
+        if any(map(ending.ends_workflow, result)):
+            return result
+    if not any(map(ending.starts_work, result)) and not view.active_tasks():
         result.append(ending.completion(view))
     return result

@@ -27,6 +27,13 @@ class WorkflowResumed:
 
 
 @dataclasses.dataclass(frozen=True)
+class TaskSkipped:
+    """The user skipped a failed task: follow its ``on-skip`` instead."""
+
+    task_execution_id: str
+
+
+@dataclasses.dataclass(frozen=True)
 class TaskFinished:
     """A task's action or sub-workflow ended, well or badly.
 
@@ -48,7 +55,7 @@ class TimerFired:
     purpose: str
 
 
-Event = WorkflowStarted | WorkflowResumed | TaskFinished | TimerFired
+Event = WorkflowStarted | WorkflowResumed | TaskFinished | TaskSkipped | TimerFired
 
 
 @dataclasses.dataclass(frozen=True)
@@ -122,7 +129,9 @@ class FinishTask:
     ``next_tasks`` names what its transitions chose (tasks and engine commands):
     a task with none is a leaf whose context feeds the workflow's output, and an
     ERROR task with some counts as handled. ``global_published`` is merged into
-    the workflow's global context.
+    the workflow's global context. ``pending`` are the transitions to take
+    when the workflow resumes: all of them for a task that ends while the
+    workflow is paused, those after ``pause`` for a task that chose it.
     """
 
     task_execution_id: str
@@ -132,6 +141,7 @@ class FinishTask:
     state_info: str | None = None
     next_tasks: tuple[str, ...] = ()
     global_published: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    pending: tuple[str, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)

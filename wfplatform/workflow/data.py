@@ -44,10 +44,12 @@ def initial_context(spec: specs.WorkflowSpec, workflow_input: Mapping[str, Any],
 def final_context(view: wf_view.WorkflowView) -> dict[str, Any]:
     """The workflow context plus the outbound contexts of the tasks that ended it.
 
-    Leaves (tasks whose transitions chose nothing) are merged in creation order, so
-    in a chain the last task's context wins, as in Mistral.
+    Leaves (tasks whose transitions chose no task, only engine commands or
+    nothing) are merged in creation order, so in a chain the last task's context
+    wins, as in Mistral.
     """
-    leaves = [task for task in view.tasks if not task.next_tasks]
+    leaves = [task for task in view.tasks
+              if all(target in specs.ENGINE_COMMANDS for target in task.next_tasks)]
     missing = tuple(task.id for task in leaves if not task.loaded)
     if missing:
         raise wf_view.MissingTaskData(missing)

@@ -35,7 +35,9 @@ def after(view: wf_view.WorkflowView, finished: wf_view.TaskView,
     commands, view = _conclude(view, finished, globals_, frozenset())
     if view.state != states.RUNNING or any(map(ending.ends_workflow, commands)):
         return commands
-    commands += _settle_joins(view, _names_started(commands), _touched(commands))
+    settled, view = _settle_joins(view, _names_started(commands),
+                                  _touched(commands))
+    commands += settled
     if not any(map(ending.starts_work, commands)) and not view.active_tasks():
         commands.append(ending.completion(view))
     return commands
@@ -58,10 +60,26 @@ def _conclude(view: wf_view.WorkflowView, finished: wf_view.TaskView,
     finished = dataclasses.replace(
         finished, next_tasks=tuple(t.target for t in chosen))
     view = view.replace_task(finished)
-    commands: list[cmd.Command] = [lifecycle.finish_command(finished, globals_)]
     if view.state != states.RUNNING:
+        return [lifecycle.finish_command(finished, globals_,
+                                         pending=finished.next_tasks)], view
+    targets = [t.target for t in chosen]
+    if 'pause' in targets:
+        cut = targets.index('pause')
+        commands: list[cmd.Command] = [lifecycle.finish_command(
+            finished, globals_, pending=tuple(targets[cut + 1:]))]
+        commands += _follow(view, finished, chosen[:cut + 1], starting)
         return commands, view
+    commands = [lifecycle.finish_command(finished, globals_)]
     return commands + _follow(view, finished, chosen, starting), view
+
+
+def refollow(view: wf_view.WorkflowView,
+             task: wf_view.TaskView) -> list[cmd.Command]:
+    """Take the transitions a task left pending when the workflow paused."""
+    chosen = [specs.Transition(target) for target in lifecycle.pending(task)]
+    commands: list[cmd.Command] = [lifecycle.without_pending(task)]
+    return commands + _follow(view, task, chosen, frozenset())
 
 
 def _chosen_transitions(view: wf_view.WorkflowView,
@@ -89,9 +107,8 @@ def _follow(view: wf_view.WorkflowView, task: wf_view.TaskView,
     commands: list[cmd.Command] = []
     for transition in chosen:
         if transition.is_engine_command:
-            command = _engine_command(view, task, transition)
-            if command is not None:
-                return commands + [command]
+            if transition.target != 'noop':
+                return commands + [_engine_command(view, task, transition)]
         elif view.spec.tasks[transition.target].join is not None:
             commands += _arrive(view, transition.target,
                                 starting | _names_started(commands))
@@ -102,7 +119,7 @@ def _follow(view: wf_view.WorkflowView, task: wf_view.TaskView,
 
 
 def _engine_command(view: wf_view.WorkflowView, task: wf_view.TaskView,
-                    transition: specs.Transition) -> cmd.Command | None:
+                    transition: specs.Transition) -> cmd.Command:
     runtime = wf_view.ExpressionRuntime(view, task.name)
     try:
         message = expressions.evaluate(transition.params.get('msg'),
@@ -115,9 +132,9 @@ def _engine_command(view: wf_view.WorkflowView, task: wf_view.TaskView,
                                                f"command in task {task.name!r}")
     if transition.target == 'succeed':
         return ending.success(view)
-    if transition.target == 'pause':
-        return cmd.PauseWorkflow(message)
-    return None
+    assert transition.target == 'pause', f'no engine command {transition.target}'
+    return cmd.PauseWorkflow(message or f"Workflow paused by the 'pause' command "
+                                        f"in task {task.name!r}")
 
 
 def _arrive(view: wf_view.WorkflowView, name: str,
@@ -134,17 +151,20 @@ def _arrive(view: wf_view.WorkflowView, name: str,
         return _wake(view, existing, status, context)
     if status == 'satisfied':
         return lifecycle.start_commands(view, name, context)
-    return [cmd.StartTask(name, f'{name}:{view.visits(name)}', context,
-                          state=states.WAITING,
-                          type='WORKFLOW' if view.spec.tasks[name].workflow
-                          else 'ACTION')]
+    task_type = 'WORKFLOW' if view.spec.tasks[name].workflow else 'ACTION'
+    key = f'{name}:{view.visits(name)}'
+    if status == 'impossible':
+        return [cmd.StartTask(name, key, {}, type=task_type, error=context['why'])]
+    return [cmd.StartTask(name, key, context, state=states.WAITING, type=task_type)]
 
 
 def _settle_joins(view: wf_view.WorkflowView, starting: frozenset[str],
-                  touched: frozenset[str]) -> list[cmd.Command]:
+                  touched: frozenset[str]
+                  ) -> tuple[list[cmd.Command], wf_view.WorkflowView]:
     """Wake or fail joins the latest task made satisfiable or unsatisfiable.
 
-    ``touched`` are the ids of tasks this event already changed.
+    ``touched`` are the ids of tasks this event already changed. Returns the
+    commands and the view with the joins that failed concluded.
     """
     commands: list[cmd.Command] = []
     for task in view.tasks:
@@ -158,7 +178,7 @@ def _settle_joins(view: wf_view.WorkflowView, starting: frozenset[str],
             starting = starting | _names_started(concluded)
         elif status == 'satisfied':
             commands += _wake(view, task, status, context)
-    return commands
+    return commands, view
 
 
 def _wake(view: wf_view.WorkflowView, task: wf_view.TaskView, status: str,

@@ -145,7 +145,7 @@ def conclude(view: wf_view.WorkflowView, task: wf_view.TaskView, success: bool,
         if finished.state == states.SUCCESS and task_spec.fail_on is not None \
                 and checks.flag(task_spec.fail_on, 'fail-on'):
             finished, globals_ = outcome(
-                view, task, False, None,
+                view, task, False, result,
                 f'Task {task.name!r} failed by its fail-on policy')
             checks = _Policies(view, task.name, finished.out_context,
                                override=finished)
@@ -165,20 +165,64 @@ def conclude(view: wf_view.WorkflowView, task: wf_view.TaskView, success: bool,
     return after(view, finished, globals_)
 
 
-def finish_command(task: wf_view.TaskView,
-                   globals_: Mapping[str, Any]) -> cmd.FinishTask:
+def finish_command(task: wf_view.TaskView, globals_: Mapping[str, Any],
+                   pending: tuple[str, ...] = ()) -> cmd.FinishTask:
     return cmd.FinishTask(task.id, task.state, task.result, dict(task.published),
-                          task.state_info, task.next_tasks, dict(globals_))
+                          task.state_info, task.next_tasks, dict(globals_),
+                          pending)
+
+
+def pending(task: wf_view.TaskView) -> tuple[str, ...]:
+    """The transitions of a concluded task that wait for the workflow to resume."""
+    if not states.is_completed(task.state):
+        return ()
+    return tuple(task.runtime.get('pending') or ())
+
+
+def without_pending(task: wf_view.TaskView) -> cmd.UpdateTask:
+    """The command that marks a task's pending transitions as taken."""
+    return cmd.UpdateTask(task.id, runtime={k: v for k, v in task.runtime.items()
+                                            if k != 'pending'})
+
+
+def skip(view: wf_view.WorkflowView, event: cmd.TaskSkipped,
+         after: After) -> list[cmd.Command]:
+    """A failed task is skipped: it publishes ``publish-on-skip``, goes on-skip."""
+    task = view.task_by_id(event.task_execution_id)
+    if task is None or task.state != states.ERROR:
+        return []
+    task_spec = view.spec.tasks[task.name]
+    runtime = wf_view.ExpressionRuntime(view, task.name, override=task)
+    context = view.data_context(task.in_context)
+    publish = task_spec.publish_on_skip
+    try:
+        branch = expressions.evaluate(dict(publish.branch), context, runtime)
+        globals_ = expressions.evaluate(
+            {**publish.global_vars, **publish.atomic}, context, runtime)
+    except expressions.ExpressionError as problem:
+        branch, globals_ = {}, {}
+        skipped_info: str | None = (
+            f'Skipped; failed to evaluate what task {task.name!r} publishes on '
+            f'skip: {problem}')
+    else:
+        skipped_info = task.state_info
+    skipped = dataclasses.replace(task, state=states.SKIPPED, published=branch,
+                                  state_info=skipped_info, next_tasks=())
+    return after(view, skipped, globals_)
 
 
 def outcome(view: wf_view.WorkflowView, task: wf_view.TaskView, success: bool,
             result: Any, error: str | None
             ) -> tuple[wf_view.TaskView, dict[str, Any]]:
-    """The task in its final state with what it publishes (branch, global)."""
+    """The task in its final state with what it publishes (branch, global).
+
+    A failed task's result is its error, unless the failure keeps a result
+    (``fail-on`` fails a task whose action did return one).
+    """
     task_spec = view.spec.tasks[task.name]
     finished = dataclasses.replace(
         task, state=states.SUCCESS if success else states.ERROR,
-        result=result if success else error,
+        result=result if success or result is not None else error,
         state_info=None if success else error)
     publish = task_spec.publish if success else task_spec.publish_on_error
     runtime = wf_view.ExpressionRuntime(view, task.name, override=finished)

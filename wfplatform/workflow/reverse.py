@@ -44,9 +44,22 @@ def after(view: wf_view.WorkflowView, finished: wf_view.TaskView,
                  and _requirements_met(view, name)]
     finished = dataclasses.replace(finished, next_tasks=tuple(ready))
     view = view.replace_task(finished)
-    commands: list[cmd.Command] = [lifecycle.finish_command(finished, globals_)]
     if view.state != states.RUNNING:
-        return commands
+        return [lifecycle.finish_command(finished, globals_, pending=tuple(ready))]
+    commands: list[cmd.Command] = [lifecycle.finish_command(finished, globals_)]
+    return commands + _start_ready(view, ready)
+
+
+def refollow(view: wf_view.WorkflowView,
+             task: wf_view.TaskView) -> list[cmd.Command]:
+    """Start what a task enabled while the workflow was paused."""
+    commands: list[cmd.Command] = [lifecycle.without_pending(task)]
+    return commands + _start_ready(view, list(lifecycle.pending(task)))
+
+
+def _start_ready(view: wf_view.WorkflowView,
+                 ready: list[str]) -> list[cmd.Command]:
+    commands: list[cmd.Command] = []
     for name in ready:
         context: dict[str, Any] = dict(view.context)
         for required in view.spec.tasks[name].requires:

@@ -61,21 +61,25 @@ class Run:
 
 def run(definition: str, workflow_input: dict[str, Any] | None = None,
         script: Script = echo_outcome, params: dict[str, Any] | None = None,
-        max_steps: int = 100000, resume: bool = False) -> Run:
+        max_steps: int = 100000, resume: bool = False,
+        skip: tuple[str, ...] = ()) -> Run:
     """Run the first workflow of ``definition`` to its end.
 
-    With ``resume`` a paused workflow is resumed (as often as it pauses).
+    With ``resume`` a paused workflow is resumed (as often as it pauses); when
+    the workflow fails, each failed task named in ``skip`` is skipped (once), as
+    a user would through the API, and the workflow goes on.
     """
     workflows = {spec.name: spec for spec in lang.parse_workflows(definition)}
     first = next(iter(workflows.values()))
-    return _Simulation(workflows, script, max_steps, resume).execute(
+    return _Simulation(workflows, script, max_steps, resume, skip).execute(
         first, workflow_input, params or {})
 
 
 class _Simulation:
     def __init__(self, workflows: dict[str, lang.WorkflowSpec], script: Script,
-                 max_steps: int, resume: bool) -> None:
+                 max_steps: int, resume: bool, skip: tuple[str, ...] = ()) -> None:
         self._workflows = workflows
+        self.skip = list(skip)
         self._script = script
         self._max_steps = max_steps
         self._resume = resume
@@ -117,6 +121,9 @@ class _Execution:
                                                     state=states.RUNNING)
                 self.feed(cmd.WorkflowResumed())
                 continue
+            if not self.queue and self.run.state == states.ERROR \
+                    and self.skip_one():
+                continue
             if not self.queue:
                 return
             when, _, event = heapq.heappop(self.queue)
@@ -124,6 +131,18 @@ class _Execution:
             self.feed(event)
         raise AssertionError(f'workflow did not finish in '
                              f'{self.owner._max_steps} steps')
+
+    def skip_one(self) -> bool:
+        """Skip the next failed task the caller asked to skip, if any."""
+        for name in list(self.owner.skip):
+            task = self.run.view.latest_task(name)
+            if task is not None and task.state == states.ERROR:
+                self.owner.skip.remove(name)
+                self.run.view = dataclasses.replace(self.run.view,
+                                                    state=states.RUNNING)
+                self.feed(cmd.TaskSkipped(task.id))
+                return True
+        return False
 
     def later(self, delay: float, event: cmd.Event) -> None:
         heapq.heappush(self.queue, (self.run.clock + delay, next(self.sequence),
@@ -233,10 +252,13 @@ class _Execution:
         states.check_transition(states.TASK_TRANSITIONS, task.state, command.state)
         view = dataclasses.replace(view, global_context={
             **view.global_context, **command.global_published})
+        runtime = dict(task.runtime)
+        if command.pending:
+            runtime['pending'] = list(command.pending)
         self.run.view = view.replace_task(dataclasses.replace(
             task, state=command.state, result=command.result,
             published=command.published, state_info=command.state_info,
-            next_tasks=command.next_tasks))
+            next_tasks=command.next_tasks, runtime=runtime))
         self.run.finished.append(task.name)
         self.run.timeline.append((self.run.clock,
                                   f'finish {task.name} {command.state}'))
