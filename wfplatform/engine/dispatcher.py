@@ -90,7 +90,11 @@ class Dispatcher:
     def load(self, session: orm.Session, context: Any, record: dict[str, Any],
              family: dict[str, Transaction] | None = None,
              loaded_task: dict[str, Any] | None = None) -> Transaction:
-        """The execution of ``record``: every task in summary, one in full."""
+        """The execution of ``record``: every task in summary, one in full.
+
+        Within one operation (``family``) an execution is loaded once: later
+        calls get the same state, which the commands applied so far changed.
+        """
         if family is not None and record['id'] in family:
             return family[record['id']]
         summaries = task_executions.list_summaries(session, record['id'])
@@ -98,8 +102,12 @@ class Dispatcher:
                                    tuple(views.task_summary(t) for t in summaries))
         if loaded_task is not None:
             view = views.with_loaded(view, [loaded_task])
-        tx = Transaction(session, context, view, record,
-                         family=family if family is not None else {})
+        relative = next(iter(family.values()), None) if family else None
+        if relative is not None:
+            tx = relative.relative(view, record)
+        else:
+            tx = Transaction(session, context, view, record,
+                             family=family if family is not None else {})
         tx.family[record['id']] = tx
         return tx
 
@@ -343,7 +351,8 @@ class Dispatcher:
         request = runner.ActionRequest(
             action_execution_id=run_id, action_name=action,
             action_input=dict(action_input), task_execution_id=task.id,
-            workflow_execution_id=tx.view.id, workflow_name=tx.view.name)
+            workflow_execution_id=tx.view.id, workflow_name=tx.view.name,
+            root_execution_id=tx.record['root_execution_id'])
         tx.messages.append(outbox.add(
             tx.session, topic=self._executor_topic, method=RUN_ACTION,
             payload={'context': tx.context.to_dict(), 'request': request.to_dict()}))

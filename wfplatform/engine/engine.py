@@ -7,6 +7,8 @@ result arrives by RPC (or directly from the local executor) and moves the
 execution on at once.
 """
 
+import collections
+import threading
 from typing import Any
 
 from oslo_log import log as logging
@@ -23,7 +25,9 @@ from wfplatform.db.repositories import workflow_definitions
 from wfplatform.db.repositories import workflow_executions
 from wfplatform.engine import dispatcher as engine_dispatcher
 from wfplatform.engine import outbox as engine_outbox
+from wfplatform.engine import views
 from wfplatform import exceptions
+from wfplatform.executor import runner as action_runner
 from wfplatform import expressions
 from wfplatform.lang import specs
 from wfplatform.notifier import notifier
@@ -42,6 +46,8 @@ class Engine:
         self._database = database
         self._dispatcher = dispatcher
         self._outbox = outbox
+        self._queues: dict[str, _ResultQueue] = {}
+        self._queues_lock = threading.Lock()
 
     def start_workflow(self, context: Any, *, workflow_identifier: str,
                        namespace: str = '', workflow_input: dict[str, Any],
@@ -78,17 +84,72 @@ class Engine:
 
     def on_action_complete(self, context: Any, action_execution_id: str,
                            result: dict[str, Any]) -> None:
-        """Record an action's result and move its workflow on; repeats are no-ops."""
-        messages = self._database.run_in_transaction(
-            lambda session: self._apply_result(session, context,
-                                               action_execution_id, result))
+        """Record an action's result and move its workflow on; repeats are no-ops.
+
+        Results of one root execution are queued in this process and applied in
+        batches, one transaction per batch: threads never wait on the root's
+        row lock holding a database connection, and the execution is loaded
+        once per batch instead of once per result (with-items, parallel
+        branches).
+        """
+        root_id = result.get(action_runner.ROOT_HINT)
+        if root_id is None:
+            messages = self._database.run_in_transaction(
+                lambda session: self._apply_result(
+                    session, context, action_execution_id, result, None, {}))
+            self._outbox.flush(messages)
+            return
+        queue = self._queue(root_id)
+        queue.pending.append((context, action_execution_id, result))
+        while True:
+            with queue.lock:
+                batch = [queue.pending.popleft()
+                         for _ in range(min(len(queue.pending), _BATCH_SIZE))]
+                if not batch:
+                    self._forget_queue(root_id, queue)
+                    return
+                self._apply_batch(root_id, batch)
+
+    def _queue(self, root_id: str) -> '_ResultQueue':
+        with self._queues_lock:
+            return self._queues.setdefault(root_id, _ResultQueue())
+
+    def _forget_queue(self, root_id: str, queue: '_ResultQueue') -> None:
+        with self._queues_lock:
+            if not queue.pending and self._queues.get(root_id) is queue:
+                del self._queues[root_id]
+
+    def _apply_batch(self, root_id: str,
+                     batch: list[tuple[Any, str, dict[str, Any]]]) -> None:
+        def operation(session: Any) -> list[engine_outbox.Message]:
+            root = workflow_executions.get_for_update(session, root_id)
+            family: dict[str, engine_dispatcher.Transaction] = {}
+            messages: list[engine_outbox.Message] = []
+            for context, action_execution_id, result in batch:
+                messages += self._apply_result(session, context,
+                                               action_execution_id, result, root,
+                                               family)
+            return _unique(messages)
+
+        try:
+            messages = self._database.run_in_transaction(operation)
+        except Exception:
+            if len(batch) == 1:
+                raise
+            LOG.exception('Applying %d results of execution %s together failed; '
+                          'applying them one by one', len(batch), root_id)
+            for item in batch:
+                self._apply_batch(root_id, [item])
+            return
         self._outbox.flush(messages)
 
     def _apply_result(self, session: Any, context: Any, action_execution_id: str,
-                      result: dict[str, Any]) -> list[engine_outbox.Message]:
+                      result: dict[str, Any], root: dict[str, Any] | None,
+                      family: dict[str, engine_dispatcher.Transaction]
+                      ) -> list[engine_outbox.Message]:
+        """Apply one result; ``root`` is the root execution, already locked."""
         action = action_executions.get(session, action_execution_id)
-        root = None
-        if action['root_execution_id'] is not None:
+        if root is None and action['root_execution_id'] is not None:
             root = workflow_executions.get_for_update(session,
                                                       action['root_execution_id'])
             action = action_executions.get(session, action_execution_id)
@@ -104,7 +165,7 @@ class Engine:
             output={'result': value})
         if action['task_execution_id'] is None:
             return []
-        tx = self._load(session, context, action['task_execution_id'], root)
+        tx = self._load(session, context, action['task_execution_id'], root, family)
         item_index = (action.get('runtime_context') or {}).get('index')
         self._dispatcher.run(tx, cmd.TaskFinished(
             action['task_execution_id'], success=success,
@@ -139,16 +200,24 @@ class Engine:
         self._outbox.flush(messages)
 
     def _load(self, session: Any, context: Any, task_execution_id: str,
-              root: dict[str, Any] | None) -> engine_dispatcher.Transaction:
+              root: dict[str, Any] | None,
+              family: dict[str, engine_dispatcher.Transaction] | None = None
+              ) -> engine_dispatcher.Transaction:
         """The execution of this task: every task in summary, this one in full.
 
-        ``root`` is the locked root execution, reused when the task belongs to it.
+        ``root`` is the locked root execution, reused when the task belongs to
+        it; an execution already in ``family`` is reused as it is.
         """
         task = task_executions.get(session, task_execution_id)
+        if family and task['workflow_execution_id'] in family:
+            tx = family[task['workflow_execution_id']]
+            tx.view = views.with_loaded(tx.view, [task])
+            return tx
         record = root
         if record is None or record['id'] != task['workflow_execution_id']:
             record = workflow_executions.get(session, task['workflow_execution_id'])
-        return self._dispatcher.load(session, context, record, loaded_task=task)
+        return self._dispatcher.load(session, context, record, family,
+                                     loaded_task=task)
 
     def _create_execution(self, session: Any, context: Any, execution_id: str,
                           workflow_identifier: str, namespace: str,
@@ -196,6 +265,24 @@ class Engine:
                 f'params.env must be an object or an environment name, got {env!r}')
         stored = environments.get(session, env, project_id=context.project_id)
         return {**params, 'env': stored.get('variables') or {}}
+
+
+_BATCH_SIZE = 200
+"""Most results of one root execution applied in one transaction."""
+
+
+class _ResultQueue:
+    """Results of one root execution waiting to be applied, and who applies."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.pending: collections.deque[tuple[Any, str, dict[str, Any]]] = (
+            collections.deque())
+
+
+def _unique(messages: list[engine_outbox.Message]) -> list[engine_outbox.Message]:
+    """Messages in order without repeats (a batch's executions share a list)."""
+    return list({message.id: message for message in messages}.values())
 
 
 def _find_execution(session: Any, execution_id: str) -> dict[str, Any] | None:

@@ -33,9 +33,15 @@ class ActionRequest:
     task_execution_id: str | None = None
     workflow_execution_id: str | None = None
     workflow_name: str | None = None
+    root_execution_id: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
+
+
+ROOT_HINT = 'root_execution_id'
+"""Key of a result that names the action's root execution, so the engine can
+queue results by root before it opens a transaction."""
 
 
 class ActionRunner:
@@ -73,6 +79,8 @@ class ActionRunner:
 
     def _run_and_report(self, context: Any, request: ActionRequest) -> None:
         result = run_action(self._registry, context, request)
+        if request.root_execution_id is not None:
+            result[ROOT_HINT] = request.root_execution_id
         try:
             self._report(context, request.action_execution_id, result)
         except Exception:
