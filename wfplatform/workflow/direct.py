@@ -86,8 +86,8 @@ def _chosen_transitions(view: wf_view.WorkflowView,
                         task: wf_view.TaskView) -> list[specs.Transition]:
     """Transitions whose condition holds, without repeating a target."""
     task_spec = view.spec.tasks[task.name]
-    clauses = task_spec.on_success if task.state == states.SUCCESS else \
-        task_spec.on_error
+    clauses = {states.SUCCESS: task_spec.on_success,
+               states.SKIPPED: task_spec.on_skip}.get(task.state, task_spec.on_error)
     runtime = wf_view.ExpressionRuntime(view, task.name, override=task)
     context = view.data_context(task.out_context)
     chosen: dict[str, specs.Transition] = {}

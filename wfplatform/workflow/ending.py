@@ -10,12 +10,22 @@ from wfplatform.workflow import view as wf_view
 
 
 def completion(view: wf_view.WorkflowView) -> cmd.Command:
-    """How the workflow ends once no task is in flight."""
+    """How the workflow ends once no task is in flight.
+
+    A failed task is handled only when its ``on-error`` chose something (a task
+    or an engine command); ``on-complete`` runs after a failure but does not
+    handle it, as in Mistral.
+    """
     unhandled = [t for t in view.tasks
-                 if t.state == states.ERROR and not t.next_tasks]
+                 if t.state == states.ERROR and not handled(view, t)]
     if unhandled:
         return failure(view, failure_summary(unhandled))
     return success(view)
+
+
+def handled(view: wf_view.WorkflowView, task: wf_view.TaskView) -> bool:
+    on_error = {t.target for t in view.spec.tasks[task.name].on_error}
+    return any(target in on_error for target in task.next_tasks)
 
 
 def success(view: wf_view.WorkflowView) -> cmd.Command:

@@ -151,11 +151,12 @@ class TransitionTest(testtools.TestCase):
         result = simulator.run(TRANSITIONS, {'n': 3})
         self.assertEqual(['first', 'small', 'always'], result.started)
 
-    def test_on_complete_runs_after_an_error_too(self):
+    def test_on_complete_runs_after_an_error_but_does_not_handle_it(self):
         definition = TRANSITIONS.replace('std.echo output=<% $.n %>', 'std.fail')
         result = simulator.run(definition, {'n': 1})
         self.assertEqual(['first', 'always'], result.started)
-        self.assertEqual(states.SUCCESS, result.state)
+        self.assertEqual(states.ERROR, result.state)
+        self.assertIn('error in tasks: first', result.state_info)
 
     def test_parallel_branches_and_the_last_leaf_context_in_output(self):
         result = simulator.run(PARALLEL)
