@@ -23,6 +23,7 @@ from wfplatform.db.repositories import scheduled_jobs
 from wfplatform.db.repositories import task_executions
 from wfplatform.db.repositories import workflow_definitions
 from wfplatform.db.repositories import workflow_executions
+from wfplatform.engine import adhoc
 from wfplatform.engine import outbox
 from wfplatform.engine import views
 from wfplatform import exceptions
@@ -81,6 +82,7 @@ class Dispatcher:
         self._notifier_topic = notifier_topic
         self._default_publishers = default_publishers
         self._specs = views.SpecCache()
+        self._system_actions: set[str] = set()
 
     # Loading
 
@@ -326,12 +328,32 @@ class Dispatcher:
                 follow_ups += self._start_sub_workflow(tx, task, run, run_id,
                                                        runtime)
             else:
-                self._start_action(tx, task, run, run_id, runtime)
+                follow_ups += self._start_action(tx, task, run, run_id, runtime)
         return follow_ups
 
     def _start_action(self, tx: Transaction, task: wf_view.TaskView, run: cmd.Run,
-                      run_id: str, runtime: dict[str, Any]) -> None:
+                      run_id: str, runtime: dict[str, Any]
+                      ) -> list[tuple[Transaction, cmd.Event]]:
+        """Record the action execution and send it (unless held).
+
+        An ad-hoc action is recorded under its own name and input and sent as
+        the system action behind it; a bad one fails the task at once.
+        """
         record = tx.record
+        action, action_input = run.action or '', dict(run.input)
+        try:
+            expanded = adhoc.expand(
+                tx.session, action, action_input,
+                namespace=record['workflow_namespace'],
+                project_id=tx.context.project_id, system=self._system_actions)
+        except adhoc.AdhocError as error:
+            return [(tx, cmd.TaskFinished(task.id, False, error=str(error),
+                                          item_index=run.index))]
+        if expanded is not None:
+            runtime = {**runtime, 'base': expanded.action,
+                       'base_input': expanded.input,
+                       'outputs': list(expanded.outputs)}
+            action, action_input = expanded.action, expanded.input
         action_executions.create(
             tx.session, id=run_id, name=run.action or '',
             task_execution_id=task.id,
@@ -344,7 +366,8 @@ class Dispatcher:
                              'safe_rerun': run.safe_rerun},
             project_id=record['project_id'])
         if not run.held:
-            self._send_action(tx, task, run_id, run.action or '', run.input)
+            self._send_action(tx, task, run_id, action, action_input)
+        return []
 
     def _send_action(self, tx: Transaction, task: wf_view.TaskView, run_id: str,
                      action: str, action_input: Any) -> None:
@@ -366,7 +389,10 @@ class Dispatcher:
         if action is not None:
             action_executions.update(tx.session, run_id, state=states.RUNNING,
                                      accepted=True)
-            self._send_action(tx, task, run_id, action['name'], action['input'])
+            runtime = action.get('runtime_context') or {}
+            self._send_action(tx, task, run_id,
+                              str(runtime.get('base') or action['name']),
+                              runtime.get('base_input', action['input']))
             return []
         child = workflow_executions.find(tx.session, run_id)
         assert child is not None, f'held run {run_id} of task {task.id} is missing'

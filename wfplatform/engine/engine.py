@@ -23,6 +23,7 @@ from wfplatform.db.repositories import scheduled_jobs
 from wfplatform.db.repositories import task_executions
 from wfplatform.db.repositories import workflow_definitions
 from wfplatform.db.repositories import workflow_executions
+from wfplatform.engine import adhoc
 from wfplatform.engine import dispatcher as engine_dispatcher
 from wfplatform.engine import outbox as engine_outbox
 from wfplatform.engine import views
@@ -159,6 +160,12 @@ class Engine:
             return []
         success = 'error' not in result
         value = result.get('output') if success else result.get('error')
+        outputs = (action.get('runtime_context') or {}).get('outputs')
+        if success and outputs:
+            try:
+                value = adhoc.transform(outputs, value)
+            except adhoc.AdhocError as error:
+                success, value = False, str(error)
         action_executions.update(
             session, action_execution_id,
             state=states.SUCCESS if success else states.ERROR,

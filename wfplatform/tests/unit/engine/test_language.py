@@ -182,3 +182,83 @@ class LanguageThroughEngineTest(testtools.TestCase):
 def _far_future():
     import datetime
     return datetime.datetime(2999, 1, 1)
+
+
+ADHOC = """
+version: '2.0'
+greet:
+  base: std.echo output="Hello, <% $.name %><% $.punctuation %>"
+  input:
+    - name
+    - punctuation: '!'
+  output: <% $.toUpper() %>
+shout_twice:
+  base: greet name=<% $.who %>
+  input: [who]
+  output: <% $ + ' ' + $ %>
+loop_a:
+  base: loop_b
+loop_b:
+  base: loop_a
+"""
+
+ADHOC_WORKFLOW = """
+version: '2.0'
+uses_adhoc:
+  tasks:
+    plain:
+      action: greet name=Ann
+      publish: {plain: <% task().result %>}
+      on-success: chained
+    chained:
+      action: shout_twice who=Bob
+      publish: {chained: <% task().result %>}
+      on-success: items
+    items:
+      with-items: n in [x, y]
+      concurrency: 1
+      action: greet name=<% $.n %> punctuation='?'
+      publish: {items: <% task().result %>}
+  output:
+    plain: <% $.plain %>
+    chained: <% $.chained %>
+    items: <% $.items %>
+
+bad_adhoc:
+  tasks:
+    wrong_input:
+      action: greet nme=typo
+      on-error: cycle
+    cycle:
+      action: loop_a
+"""
+
+
+class AdhocActionTest(testtools.TestCase):
+    def setUp(self):
+        super().setUp()
+        self.fixture = self.useFixture(engine_fixtures.EngineFixture())
+        self.fixture.define_actions(ADHOC)
+        self.fixture.define(ADHOC_WORKFLOW)
+
+    def test_adhoc_actions_run_their_base_and_transform_the_output(self):
+        started = self.fixture.start('uses_adhoc')
+        done = self.fixture.wait_finished(started['id'])
+        self.assertEqual('SUCCESS', done['state'], done['state_info'])
+        self.assertEqual({'plain': 'HELLO, ANN!',
+                          'chained': 'HELLO, BOB! HELLO, BOB!',
+                          'items': ['HELLO, X?', 'HELLO, Y?']}, done['output'])
+        with self.fixture.database.transaction() as session:
+            plain = self.fixture.tasks(done['id'])[0]
+            action = action_executions.list_for_task(session, plain['id'])[0]
+        self.assertEqual('greet', action['name'])
+        self.assertEqual({'name': 'Ann'}, action['input'])
+
+    def test_bad_input_and_cycles_fail_the_task_with_a_reason(self):
+        started = self.fixture.start('bad_adhoc')
+        done = self.fixture.wait_finished(started['id'])
+        self.assertEqual('ERROR', done['state'])
+        tasks = {t['name']: t for t in self.fixture.tasks(done['id'])}
+        self.assertIn("unexpected=['nme']", tasks['wrong_input']['state_info'])
+        self.assertIn('cycle of bases: loop_a -> loop_b -> loop_a',
+                      tasks['cycle']['state_info'])
