@@ -37,13 +37,17 @@ class Expanded:
 
 
 def expand(session: orm.Session, name: str, action_input: Mapping[str, Any], *,
-           namespace: str, project_id: str | None,
-           system: set[str]) -> Expanded | None:
+           namespace: str, project_id: str | None, system: set[str],
+           workbook: str | None = None) -> Expanded | None:
     """The system action behind ``name``; None when ``name`` is not ad-hoc.
 
     ``system`` caches names known to be system actions, which never need a
-    lookup again (the hot path: most tasks run system actions).
+    lookup again (the hot path: most tasks run system actions). A task of a
+    workbook's workflow finds the workbook's actions by their short name.
     """
+    if workbook and '.' not in name and name not in system and \
+            _find(session, f'{workbook}.{name}', namespace, project_id):
+        name = f'{workbook}.{name}'
     outputs: list[Any] = []
     current, current_input = name, dict(action_input)
     seen = []

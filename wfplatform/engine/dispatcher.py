@@ -345,7 +345,8 @@ class Dispatcher:
             expanded = adhoc.expand(
                 tx.session, action, action_input,
                 namespace=record['workflow_namespace'],
-                project_id=tx.context.project_id, system=self._system_actions)
+                project_id=tx.context.project_id, system=self._system_actions,
+                workbook=_workbook_of(tx.view.name))
         except adhoc.AdhocError as error:
             return [(tx, cmd.TaskFinished(task.id, False, error=str(error),
                                           item_index=run.index))]
@@ -455,8 +456,9 @@ class Dispatcher:
         """
         namespace = tx.record['workflow_namespace']
         candidates = []
-        if '.' in tx.view.name and '.' not in name:
-            candidates.append((f'{tx.view.name.rsplit(".", 1)[0]}.{name}', namespace))
+        workbook = _workbook_of(tx.view.name)
+        if workbook and '.' not in name:
+            candidates.append((f'{workbook}.{name}', namespace))
         candidates += [(name, namespace), (name, '')]
         for candidate, candidate_namespace in candidates:
             try:
@@ -507,3 +509,8 @@ class Dispatcher:
                                      error=state_info or f'Workflow {tx.view.name} '
                                                          f'ended in {state}')
         return parent, event
+
+
+def _workbook_of(workflow_name: str) -> str | None:
+    """The workbook a workflow came from (``<workbook>.<workflow>``), if any."""
+    return workflow_name.rsplit('.', 1)[0] if '.' in workflow_name else None

@@ -47,3 +47,53 @@ class TestWithEngine(testtools.TestCase):
                                       expect_errors=True)
         self.assertEqual(404, response.status_int)
         self.assertIn('nope', response.json['faultstring'])
+
+    def test_a_workbook_workflow_uses_its_own_workflows_and_actions(self):
+        self.app.post('/v2/workbooks', WORKBOOK,
+                      headers={'Content-Type': 'text/plain'})
+        created = self.app.post_json('/v2/executions', {
+            'workflow_name': 'shop.main', 'input': {'item': 'tea'}}).json
+
+        def finished():
+            execution = self.app.get(f'/v2/executions/{created["id"]}').json
+            return execution if execution['state'] != 'RUNNING' else None
+
+        execution = waiting.wait_for(finished, 30, 'the execution to finish')
+        self.assertEqual('SUCCESS', execution['state'], execution['state_info'])
+        self.assertEqual({'receipt': 'BOUGHT TEA'},
+                         json.loads(execution['output']))
+        executions = self.app.get('/v2/executions').json['executions']
+        self.assertEqual(['shop.buy', 'shop.main'],
+                         sorted(e['workflow_name'] for e in executions))
+
+
+WORKBOOK = """
+version: '2.0'
+name: shop
+workflows:
+  main:
+    input: [item]
+    tasks:
+      call:
+        workflow: buy
+        input:
+          what: <% $.item %>
+        publish:
+          receipt: <% task().result.receipt %>
+    output:
+      receipt: <% $.receipt %>
+  buy:
+    input: [what]
+    tasks:
+      pay:
+        action: shout text="bought <% $.what %>"
+        publish:
+          receipt: <% task().result %>
+    output:
+      receipt: <% $.receipt %>
+actions:
+  shout:
+    base: std.echo output=<% $.text %>
+    input: [text]
+    output: <% $.toUpper() %>
+"""
