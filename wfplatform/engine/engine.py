@@ -263,15 +263,34 @@ class Engine:
 
     def _resolve_env(self, session: Any, context: Any,
                      params: dict[str, Any]) -> dict[str, Any]:
-        """``params.env`` may name a stored environment; inline its variables."""
+        """``params.env`` inlined and evaluated, as Mistral does.
+
+        The env may name a stored environment. Unless ``evaluate_env`` is false,
+        expressions in its values are evaluated once, now, with the env itself
+        as ``$`` and as ``env()``.
+        """
         env = params.get('env')
-        if env is None or isinstance(env, dict):
+        if env is None:
             return params
-        if not isinstance(env, str):
+        if isinstance(env, str):
+            stored = environments.get(session, env, project_id=context.project_id)
+            env = stored.get('variables') or {}
+        if not isinstance(env, dict):
             raise exceptions.InvalidInput(
                 f'params.env must be an object or an environment name, got {env!r}')
-        stored = environments.get(session, env, project_id=context.project_id)
-        return {**params, 'env': stored.get('variables') or {}}
+        evaluate_env = params.get('evaluate_env', True)
+        if not isinstance(evaluate_env, bool):
+            raise exceptions.InvalidInput(
+                f'params.evaluate_env must be true or false, got {evaluate_env!r}')
+        if evaluate_env:
+            try:
+                env = expressions.evaluate(
+                    env, env, expressions.StaticRuntime(env_data=env))
+            except expressions.ExpressionError as error:
+                raise exceptions.InvalidInput(
+                    f'params.env: failed to evaluate an expression: {error}'
+                ) from None
+        return {**params, 'env': env}
 
 
 _BATCH_SIZE = 200

@@ -12,6 +12,7 @@ import testtools
 from wfplatform.db.repositories import action_executions
 from wfplatform.db.repositories import scheduled_jobs
 from wfplatform.db.repositories import workflow_executions
+from wfplatform import exceptions
 from wfplatform.tests.fixtures import engine as engine_fixtures
 
 DEFINITIONS = """
@@ -262,3 +263,43 @@ class AdhocActionTest(testtools.TestCase):
         self.assertIn("unexpected=['nme']", tasks['wrong_input']['state_info'])
         self.assertIn('cycle of bases: loop_a -> loop_b -> loop_a',
                       tasks['cycle']['state_info'])
+
+
+ENV_WORKFLOW = """
+version: '2.0'
+uses_env:
+  tasks:
+    read:
+      action: std.echo output=<% env().url %>
+  output:
+    url: <% task(read).result %>
+"""
+
+
+class EnvTest(testtools.TestCase):
+    def setUp(self):
+        super().setUp()
+        self.fixture = self.useFixture(engine_fixtures.EngineFixture())
+        self.fixture.define(ENV_WORKFLOW)
+
+    def _url(self, params):
+        started = self.fixture.start('uses_env', params=params)
+        done = self.fixture.wait_finished(started['id'])
+        self.assertEqual('SUCCESS', done['state'], done['state_info'])
+        return done['output']['url']
+
+    def test_env_expressions_are_evaluated_unless_asked_not_to(self):
+        env = {'host': 'h1', 'url': 'http://<% $.host %>/'}
+        self.assertEqual('http://h1/', self._url({'env': env}))
+        self.assertEqual('http://<% $.host %>/',
+                         self._url({'env': env, 'evaluate_env': False}))
+
+    def test_bad_env_is_refused_naming_it(self):
+        error = self.assertRaises(
+            exceptions.InvalidInput, self.fixture.start, 'uses_env',
+            params={'env': {'url': '<% $.nothing.here() %>'}})
+        self.assertIn('params.env', str(error))
+        error = self.assertRaises(
+            exceptions.InvalidInput, self.fixture.start, 'uses_env',
+            params={'env': {}, 'evaluate_env': 'yes'})
+        self.assertIn('params.evaluate_env', str(error))
