@@ -303,3 +303,13 @@ class EnvTest(testtools.TestCase):
             exceptions.InvalidInput, self.fixture.start, 'uses_env',
             params={'env': {}, 'evaluate_env': 'yes'})
         self.assertIn('params.evaluate_env', str(error))
+
+
+class ReverseStartTest(testtools.TestCase):
+    def test_unknown_task_name_is_refused_before_anything_starts(self):
+        fixture = self.useFixture(engine_fixtures.EngineFixture())
+        fixture.define(DEFINITIONS)
+        error = self.assertRaises(exceptions.InvalidInput, fixture.start, 'build',
+                                  params={'task_name': 'deploy'})
+        self.assertIn("params.task_name 'deploy'", str(error))
+        self.assertIn('fetch, compile, unrelated', str(error))
