@@ -213,6 +213,9 @@ class Dispatcher:
         if isinstance(command, cmd.FailWorkflow):
             return self._set_workflow_state(tx, states.ERROR, command.state_info,
                                             command.output)
+        if isinstance(command, cmd.CancelWorkflow):
+            return self._set_workflow_state(tx, states.CANCELLED,
+                                            command.state_info, None)
         return self._set_workflow_state(tx, states.PAUSED, command.state_info, None)
 
     # Tasks
@@ -507,7 +510,8 @@ class Dispatcher:
         else:
             event = cmd.TaskFinished(parent_task_id, False, item_index=index,
                                      error=state_info or f'Workflow {tx.view.name} '
-                                                         f'ended in {state}')
+                                                         f'ended in {state}',
+                                     cancelled=state == states.CANCELLED)
         return parent, event
 
 

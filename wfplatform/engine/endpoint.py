@@ -23,6 +23,18 @@ class EngineEndpoint:
         LOG.debug('start_workflow %s', kwargs.get('workflow_identifier'))
         return self._engine.start_workflow(context, **kwargs)
 
+    @messaging.expected_exceptions(exceptions.WfplatformError)
+    def update_execution(self, context: Any, execution_id: str,
+                         **kwargs: Any) -> dict[str, Any]:
+        LOG.debug('update_execution [execution_id=%s]', execution_id)
+        return self._engine.update_execution(context, execution_id, **kwargs)
+
+    @messaging.expected_exceptions(exceptions.WfplatformError)
+    def update_task(self, context: Any, task_execution_id: str,
+                    **kwargs: Any) -> dict[str, Any]:
+        LOG.debug('update_task [task_execution_id=%s]', task_execution_id)
+        return self._engine.update_task(context, task_execution_id, **kwargs)
+
     def on_action_complete(self, context: Any, action_execution_id: str,
                            result: dict[str, Any]) -> None:
         LOG.debug('on_action_complete [action_execution_id=%s]', action_execution_id)

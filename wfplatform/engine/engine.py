@@ -24,6 +24,7 @@ from wfplatform.db.repositories import task_executions
 from wfplatform.db.repositories import workflow_definitions
 from wfplatform.db.repositories import workflow_executions
 from wfplatform.engine import adhoc
+from wfplatform.engine import control
 from wfplatform.engine import dispatcher as engine_dispatcher
 from wfplatform.engine import outbox as engine_outbox
 from wfplatform.engine import views
@@ -206,6 +207,73 @@ class Engine:
             return
         self._outbox.flush(messages)
 
+    def update_execution(self, context: Any, execution_id: str, *,
+                         state: str | None = None, state_info: str | None = None,
+                         description: str | None = None,
+                         env: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Change an execution as a user asks; returns its record.
+
+        ``state`` PAUSED pauses it and what it runs (actions in flight finish,
+        transitions wait), RUNNING resumes them, SUCCESS, ERROR or CANCELLED
+        end it and cancel what is unfinished below it (see
+        :mod:`wfplatform.engine.control`). ``env`` is merged into
+        ``params.env`` first, so a resume sees it.
+        """
+        def operation(session: Any) -> tuple[dict[str, Any], list[Any]]:
+            located = control.locate(session, workflow_executions, execution_id,
+                                     _project_scope(context), 'WorkflowExecution')
+            family = control.Family(session, context, self._dispatcher,
+                                    located['root_execution_id'] or execution_id)
+            if description is not None:
+                workflow_executions.update(session, execution_id,
+                                           description=description)
+            if env is not None:
+                family.update_env(execution_id, env)
+            if state is not None:
+                family.change_state(execution_id, state, state_info)
+            messages = family.messages()
+            return workflow_executions.get(session, execution_id), messages
+
+        record, messages = self._database.run_in_transaction(operation)
+        self._outbox.flush(messages)
+        return _primitive(record)
+
+    def update_task(self, context: Any, task_execution_id: str, *, state: str,
+                    reset: bool = True,
+                    env: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Skip (SKIPPED) or rerun (RUNNING) a failed task; returns its record.
+
+        Its workflow, if it failed, runs again, and so do the parents its
+        failure failed. ``env`` is merged into the workflow's ``params.env``
+        first. ``reset`` false (rerun only the failed items of a with-items
+        task) is refused: every item runs again.
+        """
+        if state not in (states.SKIPPED, states.RUNNING):
+            raise exceptions.InvalidInput(
+                f'Invalid task state {state}: a task can only be rerun (RUNNING) '
+                'or skipped (SKIPPED).')
+
+        def operation(session: Any) -> tuple[dict[str, Any], list[Any]]:
+            located = control.locate(session, task_executions, task_execution_id,
+                                     _project_scope(context), 'Task execution')
+            family = control.Family(session, context, self._dispatcher,
+                                    located['root_execution_id'])
+            task = task_executions.get(session, task_execution_id)
+            if env is not None:
+                family.update_env(task['workflow_execution_id'], env)
+            if state == states.SKIPPED:
+                family.skip(task)
+            else:
+                _check_reset(family.dispatcher.spec(
+                    family.records[task['workflow_execution_id']]), task, reset)
+                family.rerun(task)
+            messages = family.messages()
+            return task_executions.get(session, task_execution_id), messages
+
+        record, messages = self._database.run_in_transaction(operation)
+        self._outbox.flush(messages)
+        return _primitive(record)
+
     def _load(self, session: Any, context: Any, task_execution_id: str,
               root: dict[str, Any] | None,
               family: dict[str, engine_dispatcher.Transaction] | None = None
@@ -321,6 +389,24 @@ class _ResultQueue:
 def _unique(messages: list[engine_outbox.Message]) -> list[engine_outbox.Message]:
     """Messages in order without repeats (a batch's executions share a list)."""
     return list({message.id: message for message in messages}.values())
+
+
+def _project_scope(context: Any) -> str | None:
+    """The project a user's request may touch; None (every one) for an admin."""
+    return None if context.is_admin else context.project_id
+
+
+def _check_reset(spec: specs.WorkflowSpec, task: dict[str, Any],
+                 reset: bool) -> None:
+    """Mistral's rule for ``reset``, and what wfplatform does not do yet."""
+    if reset:
+        return
+    if not spec.tasks[task['name']].with_items:
+        raise exceptions.InvalidInput(
+            'Only with-items task has the option to not reset.')
+    raise exceptions.InvalidInput(
+        'Rerunning only the failed items of a with-items task (reset false) is '
+        'not supported; rerun with reset true to run every item again.')
 
 
 def _find_execution(session: Any, execution_id: str) -> dict[str, Any] | None:

@@ -3,6 +3,8 @@
 Version history:
 
 * 1.0 - ``start_workflow`` (call), ``on_action_complete`` (cast).
+* 1.1 - ``update_execution`` (call: pause, resume, stop, description, env) and
+  ``update_task`` (call: skip or rerun a failed task).
 
 The engine's endpoint (``wfplatform.engine.endpoint``) pins ``RPC_API_VERSION``; a
 client caps itself at the same version, so a newer API and an older engine can run
@@ -17,7 +19,7 @@ import oslo_messaging as messaging
 from wfplatform import exceptions
 from wfplatform.rpc import transport as rpc_transport
 
-RPC_API_VERSION = '1.0'
+RPC_API_VERSION = '1.1'
 
 
 def target(conf: cfg.ConfigOpts, server: str | None = None) -> messaging.Target:
@@ -43,12 +45,44 @@ class EngineClient:
         With ``execution_id`` the call is idempotent: a second call with the same id
         returns the execution the first one created.
         """
+        return self._call(
+            context, 'start_workflow', workflow_identifier=workflow_identifier,
+            namespace=namespace, workflow_input=workflow_input or {},
+            description=description, params=params or {},
+            execution_id=execution_id, source_execution_id=source_execution_id)
+
+    def update_execution(self, context: Any, execution_id: str, *,
+                         state: str | None = None, state_info: str | None = None,
+                         description: str | None = None,
+                         env: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Pause, resume or end an execution, or change its description or env.
+
+        Returns the execution's record. Since 1.1.
+        """
+        return self._call(context, 'update_execution', version='1.1',
+                          execution_id=execution_id, state=state,
+                          state_info=state_info, description=description, env=env)
+
+    def update_task(self, context: Any, task_execution_id: str, *, state: str,
+                    reset: bool = True,
+                    env: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Skip (SKIPPED) or rerun (RUNNING) a failed task; returns its record.
+
+        Since 1.1.
+        """
+        return self._call(context, 'update_task', version='1.1',
+                          task_execution_id=task_execution_id, state=state,
+                          reset=reset, env=env)
+
+    def _call(self, context: Any, method: str, version: str = '1.0',
+              **kwargs: Any) -> Any:
+        """Call ``method`` at the API version it appeared in.
+
+        An engine older than that version refuses the call cleanly.
+        """
         try:
-            return self._client.prepare().call(
-                context, 'start_workflow', workflow_identifier=workflow_identifier,
-                namespace=namespace, workflow_input=workflow_input or {},
-                description=description, params=params or {},
-                execution_id=execution_id, source_execution_id=source_execution_id)
+            return self._client.prepare(version=version).call(context, method,
+                                                              **kwargs)
         except (messaging.MessagingTimeout, messaging.MessageDeliveryFailure) as error:
             raise exceptions.ServiceUnavailable(
                 f'No engine answered ({type(error).__name__}); check that '

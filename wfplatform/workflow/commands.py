@@ -34,6 +34,38 @@ class TaskSkipped:
 
 
 @dataclasses.dataclass(frozen=True)
+class TaskRerun:
+    """The user reruns a failed task: run its action(s) again, in a new round.
+
+    The workflow is RUNNING again by the time this is fed.
+    """
+
+    task_execution_id: str
+
+
+@dataclasses.dataclass(frozen=True)
+class PauseRequested:
+    """The user pauses the workflow: nothing new starts until it resumes.
+
+    Actions in flight finish; their tasks conclude and their transitions wait.
+    """
+
+    state_info: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class StopRequested:
+    """The user ends the workflow in ``state`` (SUCCESS, ERROR or CANCELLED).
+
+    Its unfinished tasks are cancelled; results that arrive for them later are
+    ignored.
+    """
+
+    state: str
+    state_info: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
 class TaskFinished:
     """A task's action or sub-workflow ended, well or badly.
 
@@ -45,6 +77,8 @@ class TaskFinished:
     result: Any = None
     error: str | None = None
     item_index: int | None = None
+    cancelled: bool = False
+    """The run was a sub-workflow that was cancelled: the task is cancelled."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -55,7 +89,8 @@ class TimerFired:
     purpose: str
 
 
-Event = WorkflowStarted | WorkflowResumed | TaskFinished | TaskSkipped | TimerFired
+Event = (WorkflowStarted | WorkflowResumed | TaskFinished | TaskSkipped | TaskRerun
+         | TimerFired | PauseRequested | StopRequested)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -160,5 +195,12 @@ class PauseWorkflow:
     state_info: str | None = None
 
 
+@dataclasses.dataclass(frozen=True)
+class CancelWorkflow:
+    """End the workflow CANCELLED: the user asked, or one of its tasks was."""
+
+    state_info: str | None = None
+
+
 Command = (StartTask | UpdateTask | FinishTask | CompleteWorkflow | FailWorkflow
-           | PauseWorkflow)
+           | PauseWorkflow | CancelWorkflow)

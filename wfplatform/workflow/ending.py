@@ -1,5 +1,6 @@
 """How a workflow ends: success with its output, or failure with a summary."""
 
+import dataclasses
 from typing import Iterable
 
 from wfplatform import expressions
@@ -14,8 +15,12 @@ def completion(view: wf_view.WorkflowView) -> cmd.Command:
 
     A failed task is handled only when its ``on-error`` chose something (a task
     or an engine command); ``on-complete`` runs after a failure but does not
-    handle it, as in Mistral.
+    handle it, as in Mistral. A cancelled task (its sub-workflow was
+    cancelled) cancels the workflow once nothing else is in flight.
     """
+    cancelled = sorted({t.name for t in view.tasks if t.state == states.CANCELLED})
+    if cancelled:
+        return cmd.CancelWorkflow(f'Cancelled tasks: {", ".join(cancelled)}')
     unhandled = [t for t in view.tasks
                  if t.state == states.ERROR and not handled(view, t)]
     if unhandled:
@@ -59,7 +64,7 @@ def failure_summary(tasks: Iterable[wf_view.TaskView]) -> str:
 
 def ends_workflow(command: cmd.Command) -> bool:
     return isinstance(command, (cmd.CompleteWorkflow, cmd.FailWorkflow,
-                                cmd.PauseWorkflow))
+                                cmd.PauseWorkflow, cmd.CancelWorkflow))
 
 
 def starts_work(command: cmd.Command) -> bool:
@@ -69,3 +74,31 @@ def starts_work(command: cmd.Command) -> bool:
     event, which decides then whether the workflow is over.
     """
     return isinstance(command, (cmd.StartTask, cmd.UpdateTask))
+
+
+CANCELLED_BY_USER = 'Cancelled by the user'
+
+
+def stop(view: wf_view.WorkflowView, event: cmd.StopRequested) -> list[cmd.Command]:
+    """The user ends the workflow: its unfinished tasks are cancelled first.
+
+    SUCCESS evaluates the output as a normal end does (an output that does not
+    evaluate fails the workflow instead, saying why); ERROR evaluates
+    ``output-on-error``. A workflow already finished is left as it is.
+    """
+    if states.is_completed(view.state):
+        return []
+    task_info = event.state_info or CANCELLED_BY_USER
+    commands: list[cmd.Command] = []
+    for task in view.active_tasks():
+        commands.append(cmd.FinishTask(task.id, states.CANCELLED,
+                                       state_info=task_info))
+        view = view.replace_task(dataclasses.replace(
+            task, state=states.CANCELLED, state_info=task_info, next_tasks=()))
+    if event.state == states.SUCCESS:
+        commands.append(success(view))
+    elif event.state == states.ERROR:
+        commands.append(failure(view, event.state_info or 'Failed by the user'))
+    else:
+        commands.append(cmd.CancelWorkflow(task_info))
+    return commands

@@ -16,6 +16,7 @@ from typing import Any, Callable, Mapping
 from wfplatform import expressions
 from wfplatform.lang import specs
 from wfplatform.workflow import commands as cmd
+from wfplatform.workflow import ending
 from wfplatform.workflow import states
 from wfplatform.workflow import view as wf_view
 
@@ -100,7 +101,25 @@ def on_task_finished(view: wf_view.WorkflowView, event: cmd.TaskFinished,
             return _item_finished(view, task, event, after)
         if task.runtime['items']['count']:
             return []
+    if event.cancelled:
+        return cancelled(view, task, event.error)
     return conclude(view, task, event.success, event.result, event.error, after)
+
+
+def cancelled(view: wf_view.WorkflowView, task: wf_view.TaskView,
+              state_info: str | None) -> list[cmd.Command]:
+    """The task's sub-workflow was cancelled: so is the task, as in Mistral.
+
+    Its transitions are not followed; once nothing else is in flight the
+    workflow ends CANCELLED (see :func:`ending.completion`).
+    """
+    finished = dataclasses.replace(task, state=states.CANCELLED,
+                                   state_info=state_info, next_tasks=())
+    view = view.replace_task(finished)
+    commands: list[cmd.Command] = [finish_command(finished, {})]
+    if view.state == states.RUNNING and not view.active_tasks():
+        commands.append(ending.completion(view))
+    return commands
 
 
 def on_timer(view: wf_view.WorkflowView, event: cmd.TimerFired,
@@ -191,6 +210,7 @@ def skip(view: wf_view.WorkflowView, event: cmd.TaskSkipped,
     task = view.task_by_id(event.task_execution_id)
     if task is None or task.state != states.ERROR:
         return []
+    task = task.require_loaded()
     task_spec = view.spec.tasks[task.name]
     runtime = wf_view.ExpressionRuntime(view, task.name, override=task)
     context = view.data_context(task.in_context)
@@ -209,6 +229,29 @@ def skip(view: wf_view.WorkflowView, event: cmd.TaskSkipped,
     skipped = dataclasses.replace(task, state=states.SKIPPED, published=branch,
                                   state_info=skipped_info, next_tasks=())
     return after(view, skipped, globals_)
+
+
+def rerun(view: wf_view.WorkflowView, event: cmd.TaskRerun,
+          after: After) -> list[cmd.Command]:
+    """Run a failed task again from its start, as the user asked.
+
+    The rerun is a new round (``retry_no`` goes on counting, so its runs get
+    new ids); its ``retry`` policy counts afresh from there. ``wait-before``
+    is not waited again; ``timeout`` is.
+    """
+    task = view.task_by_id(event.task_execution_id)
+    if task is None or task.state != states.ERROR:
+        return []
+    task = task.require_loaded()
+    round_ = int(task.runtime.get('retry_no', 0)) + 1
+    runtime = {key: value for key, value in task.runtime.items()
+               if key not in ('pending', 'outcome', 'items', _DELAYED_FOR)}
+    runtime.update(retry_no=round_, retry_from=round_)
+    reopened = dataclasses.replace(task, state=states.RUNNING, state_info=None,
+                                   runtime=runtime, next_tasks=())
+    reopen = cmd.UpdateTask(task.id, state=states.RUNNING, runtime=runtime)
+    return [reopen] + _rerun(view.replace_task(reopened), reopened, after,
+                             with_timeout=True)
 
 
 def outcome(view: wf_view.WorkflowView, task: wf_view.TaskView, success: bool,
@@ -267,7 +310,7 @@ def _retry(view: wf_view.WorkflowView, task: wf_view.TaskView,
         return None
     count = checks.count(policy.count, 'retry.count')
     retry_no = int(task.runtime.get('retry_no', 0))
-    if retry_no >= count:
+    if retry_no - int(task.runtime.get('retry_from', 0)) >= count:
         return None
     if finished.state == states.SUCCESS:
         if policy.continue_on is None or not checks.flag(policy.continue_on,
@@ -312,6 +355,8 @@ def _item_finished(view: wf_view.WorkflowView, task: wf_view.TaskView,
     items = dict(task.runtime['items'])
     items['done'] += 1
     items['failed'] += 0 if event.success else 1
+    if event.cancelled:
+        items['cancelled'] = items.get('cancelled', 0) + 1
     release: tuple[int, ...] = ()
     if not items['failed'] and items['next'] < items['count']:
         release = (items['next'],)
@@ -331,6 +376,9 @@ def _item_finished(view: wf_view.WorkflowView, task: wf_view.TaskView,
     summary = (f'{len(failures)} of {items["count"]} items of task '
                f'{task.name!r} failed' + (f', {not_run} not run' if not_run else '')
                + ':\n' + '\n'.join(lines))
+    if items.get('cancelled'):
+        return cancelled(view, task, f'{items["cancelled"]} of {items["count"]} '
+                                     f'items of task {task.name!r} were cancelled')
     return conclude(view, task, False, None, summary, after)
 
 

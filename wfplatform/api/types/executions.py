@@ -11,6 +11,7 @@ from typing import Any, Mapping
 
 from wfplatform.api import body
 from wfplatform.api.types import common
+from wfplatform import exceptions
 
 
 def _published_global(context: Mapping[str, Any] | None) -> str | None:
@@ -119,3 +120,59 @@ def parse_create(document: Mapping[str, Any]) -> ExecutionCreate:
         params=body.json_dictionary(document, 'params'),
         id=body.optional_uuid(document, 'id'),
         source_execution_id=body.optional_uuid(document, 'source_execution_id'))
+
+
+UPDATE_STATES = ('RUNNING', 'PAUSED', 'SUCCESS', 'ERROR', 'CANCELLED')
+"""States a PUT may ask for (RUNNING resumes a paused execution)."""
+
+_ALL_STATES = ('IDLE',) + UPDATE_STATES
+
+
+@dataclasses.dataclass(frozen=True)
+class ExecutionUpdate:
+    """What ``PUT /v2/executions/<id>`` asks for: one change, as Mistral allows.
+
+    A new ``state`` (with ``state_info``), a ``description``, or ``env``; env
+    may come with RUNNING (a resume that sees the new env).
+    """
+
+    state: str | None = None
+    state_info: str | None = None
+    description: str | None = None
+    env: Mapping[str, Any] | None = None
+
+
+def parse_update(document: Mapping[str, Any]) -> ExecutionUpdate:
+    """Check an update body with Mistral's rules and messages.
+
+    Like Mistral, an empty description or env counts as not given.
+    """
+    body.check_attributes(document, FIELD_NAMES, 'execution')
+    state = body.optional_text(document, 'state')
+    if state is not None and state not in _ALL_STATES:
+        raise exceptions.InvalidInput(
+            f"Invalid input for field/attribute state. Value: '{state}'. Value "
+            f"should be one of: {', '.join(_ALL_STATES)}")
+    if state == 'IDLE':
+        raise exceptions.InvalidInput(
+            f"Cannot change state to IDLE. Allowed states are: "
+            f"{', '.join(UPDATE_STATES)}")
+    description = body.optional_text(document, 'description') or None
+    env = body.json_dictionary(document, 'params').get('env') or None
+    if env is not None and not isinstance(env, dict):
+        raise exceptions.InvalidInput(
+            f"Invalid input for field/attribute params.env. Value: '{env}'. "
+            'Expected an object of environment variables.')
+    if not (state or description or env):
+        raise exceptions.InvalidInput(
+            'The property state, description, or env is not provided for update.')
+    if description and state:
+        raise exceptions.InvalidInput(
+            'The property description must be updated separately from state.')
+    if env and state and state != 'RUNNING':
+        raise exceptions.InvalidInput(
+            'The property env can only be updated when workflow execution is not '
+            'running or on resume from pause.')
+    return ExecutionUpdate(state=state,
+                           state_info=body.optional_text(document, 'state_info'),
+                           description=description, env=env)

@@ -5,10 +5,13 @@ text; ``result`` is always a string, ``"null"`` before the task has one, as Mist
 sends ``json.dumps`` of it. ``type`` is ``ACTION`` or ``WORKFLOW``.
 """
 
+import dataclasses
 import json
 from typing import Any, Mapping
 
+from wfplatform.api import body
 from wfplatform.api.types import common
+from wfplatform import exceptions
 
 FIELDS = (
     common.Field('id'),
@@ -48,3 +51,40 @@ FILTERS = {name: name for name in (
 def to_wire(record: Mapping[str, Any]) -> common.WireObject:
     """One task; fields whose columns were not read are left out."""
     return common.build(record, FIELDS)
+
+
+@dataclasses.dataclass(frozen=True)
+class TaskUpdate:
+    """What ``PUT /v2/tasks/<id>`` asks for: rerun (RUNNING) or skip (SKIPPED).
+
+    ``name`` and ``workflow_name``, when given, must match the task's (Mistral
+    checks them).
+    """
+
+    state: str
+    reset: bool = True
+    env: Mapping[str, Any] | None = None
+    name: str | None = None
+    workflow_name: str | None = None
+
+
+UPDATE_STATES = ('RUNNING', 'SKIPPED')
+
+
+def parse_update(document: Mapping[str, Any]) -> TaskUpdate:
+    body.check_attributes(document, FIELD_NAMES + ('reset', 'env'), 'task')
+    state = body.optional_text(document, 'state')
+    if state not in UPDATE_STATES:
+        raise exceptions.InvalidInput(
+            f"Invalid input for field/attribute state. Value: '{state}'. Only "
+            'updating a task to rerun it (RUNNING) or to skip it (SKIPPED) is '
+            'supported.')
+    reset = document.get('reset', True)
+    if not isinstance(reset, bool):
+        raise exceptions.InvalidInput(
+            f"Invalid input for field/attribute reset. Value: '{reset}'. "
+            'Expected a boolean.')
+    return TaskUpdate(state=state, reset=reset,
+                      env=body.json_dictionary(document, 'env') or None,
+                      name=body.optional_text(document, 'name'),
+                      workflow_name=body.optional_text(document, 'workflow_name'))

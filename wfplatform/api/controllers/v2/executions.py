@@ -1,13 +1,15 @@
 """``/v2/executions``: start a workflow, read and list executions and their tasks.
 
 Every state change goes through the engine; reads go to the database directly.
-Updating (PUT) and deleting executions is not routed yet: pecan answers 405.
+PUT pauses, resumes, cancels or ends an execution, or changes its description or
+env. Deleting executions is not routed yet: pecan answers 405.
 """
 
 from typing import Any, Mapping
 
 import pecan
 from pecan import rest
+from webob import exc as webob_exc
 
 from wfplatform.api import body
 from wfplatform.api.controllers.v2 import common
@@ -61,6 +63,26 @@ class ExecutionsController(rest.RestController):
             description=request.description, params=dict(request.params),
             execution_id=request.id, source_execution_id=request.source_execution_id)
         pecan.response.status = 201
+        return execution_types.to_wire(record)
+
+    @pecan.expose('json')
+    def put(self, id: str | None = None) -> dict[str, Any]:
+        """Change one thing of an execution, as Mistral allows; 200 with it.
+
+        ``state`` PAUSED, RUNNING (resume), SUCCESS, ERROR or CANCELLED (with
+        ``state_info``), or ``description``, or ``params.env`` (alone or with
+        a resume). A state the execution cannot go to from its own is a 409.
+        """
+        if id is None:
+            raise webob_exc.HTTPMethodNotAllowed()
+        request = execution_types.parse_update(body.json_object(pecan.request))
+        project_id = common.project_scope()
+        common.read(lambda session: workflow_executions.get(
+            session, id, project_id=project_id))
+        record = pecan.request.engine_client.update_execution(
+            common.context(), id, state=request.state,
+            state_info=request.state_info, description=request.description,
+            env=dict(request.env) if request.env is not None else None)
         return execution_types.to_wire(record)
 
 

@@ -1,15 +1,22 @@
-"""``/v2/tasks`` and ``/v2/executions/<id>/tasks``: read and list task executions."""
+"""``/v2/tasks`` and ``/v2/executions/<id>/tasks``: read and list task executions.
+
+PUT reruns or skips a failed task through the engine.
+"""
 
 from typing import Any
 
 import pecan
 from pecan import rest
+from webob import exc as webob_exc
 
+from wfplatform.api import body
 from wfplatform.api.controllers.v2 import action_executions
 from wfplatform.api.controllers.v2 import common
 from wfplatform.api import listing
 from wfplatform.api.types import tasks as task_types
 from wfplatform.db.repositories import task_executions
+from wfplatform.db.repositories import workflow_executions
+from wfplatform import exceptions
 
 COLLECTION = listing.Collection(
     name='tasks', fields=task_types.FIELDS, list_fields=task_types.LIST_FIELDS,
@@ -43,4 +50,30 @@ class TasksController(rest.RestController):
         project_id = common.project_scope()
         record = common.read(lambda session: task_executions.get(
             session, id, project_id=project_id))
+        return task_types.to_wire(record)
+
+    @pecan.expose('json')
+    def put(self, id: str | None = None) -> dict[str, Any]:
+        """Rerun (``state: RUNNING``, ``reset``, ``env``) or skip a failed task.
+
+        200 with the task; 409 when it is not in ERROR.
+        """
+        if id is None:
+            raise webob_exc.HTTPMethodNotAllowed()
+        request = task_types.parse_update(body.json_object(pecan.request))
+        project_id = common.project_scope()
+
+        def current(session: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+            task = task_executions.get(session, id, project_id=project_id)
+            return task, workflow_executions.get(session,
+                                                 task['workflow_execution_id'])
+
+        task, execution = common.read(current)
+        if request.name and request.name != task['name']:
+            raise exceptions.InvalidInput('Task name does not match.')
+        if request.workflow_name and request.workflow_name != execution['name']:
+            raise exceptions.InvalidInput('Workflow name does not match.')
+        record = pecan.request.engine_client.update_task(
+            common.context(), id, state=request.state, reset=request.reset,
+            env=dict(request.env) if request.env is not None else None)
         return task_types.to_wire(record)

@@ -28,8 +28,13 @@ from mistralclient.commands.v2 import workflows as workflow_commands
 import requests
 from requests import adapters
 from requests import structures
+import testtools
+import webtest
 
+from wfplatform.api import app as api_app
+from wfplatform.tests.fixtures import engine as engine_fixtures
 from wfplatform.tests.unit.api import base
+from wfplatform.tests import waiting
 
 BASE_URL = 'http://wfplatform.test:8989/v2'
 
@@ -249,3 +254,67 @@ class TestMistralClient(base.ApiTestCase):
         error = self.assertRaises(client_base.APIException, self.actions.get,
                                   'shout', namespace='team')
         self.assertEqual(404, error.error_code)
+
+
+CONTROLLED = """\
+version: '2.0'
+nap_then_speak:
+  output:
+    said: <% $.said %>
+  tasks:
+    nap:
+      action: std.sleep seconds=0.5
+      on-success: speak
+    speak:
+      action: std.echo output=awake
+      fail-on: <% env().broken %>
+      publish:
+        said: <% task().result %>
+"""
+
+
+class TestMistralClientWithEngine(testtools.TestCase):
+    """The client's execution and task updates, answered by a real engine."""
+
+    def setUp(self):
+        super().setUp()
+        engine = self.useFixture(engine_fixtures.EngineFixture())
+        app = webtest.TestApp(api_app.setup_app(engine.conf, engine.database,
+                                                engine.engine_client))
+        session = requests.Session()
+        session.mount('http://wfplatform.test:8989/', WebTestAdapter(app))
+        http = httpclient.HTTPClient(BASE_URL, session=session)
+        self.workflows = workflows.WorkflowManager(http)
+        self.executions = executions.ExecutionManager(http)
+        self.tasks = tasks.TaskManager(http)
+
+    def wait(self, execution_id, *wanted):
+        def reached():
+            execution = self.executions.get(execution_id)
+            return execution if execution.state in wanted else None
+        return waiting.wait_for(reached, 30, f'execution in {wanted}')
+
+    def task(self, execution_id, name):
+        return next(t for t in self.tasks.list(execution_id) if t.name == name)
+
+    def test_pause_resume_then_rerun(self):
+        self.workflows.create(CONTROLLED)
+        created = self.executions.create('nap_then_speak',
+                                         env={'broken': True})
+        paused = self.executions.update(created.id, 'PAUSED')
+        self.assertEqual('PAUSED', paused.state)
+        waiting.wait_for(lambda: self.task(created.id, 'nap').state == 'SUCCESS',
+                         30, 'the nap to end')
+        self.assertEqual(['nap'], [t.name for t in self.tasks.list(created.id)])
+        resumed = self.executions.update(created.id, 'RUNNING')
+        self.assertIn(resumed.state, ('RUNNING', 'ERROR'))
+        self.assertEqual('ERROR', self.wait(created.id, 'ERROR', 'SUCCESS').state)
+        speak = self.task(created.id, 'speak')
+        rerun = self.tasks.rerun(speak.id, env={'broken': False})
+        self.assertEqual(speak.id, rerun.id)
+        done = self.wait(created.id, 'SUCCESS', 'ERROR')
+        self.assertEqual('SUCCESS', done.state, done.state_info)
+        self.assertEqual({'said': 'awake'}, json.loads(done.output))
+        error = self.assertRaises(client_base.APIException,
+                                  self.executions.update, created.id, 'PAUSED')
+        self.assertEqual(409, error.error_code)

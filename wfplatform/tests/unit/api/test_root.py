@@ -47,8 +47,8 @@ class TestFaults(base.ApiTestCase):
         response = self.app.delete('/v2/executions/1', expect_errors=True)
         self.assertFault(response, 405, 'DELETE', '/v2/executions/1')
 
-    def test_put_on_executions_is_405(self):
-        response = self.app.put_json('/v2/executions/1', {'state': 'PAUSED'},
+    def test_put_on_the_executions_collection_is_405(self):
+        response = self.app.put_json('/v2/executions', {'state': 'PAUSED'},
                                      expect_errors=True)
         self.assertFault(response, 405)
 

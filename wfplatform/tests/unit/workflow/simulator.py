@@ -62,24 +62,27 @@ class Run:
 def run(definition: str, workflow_input: dict[str, Any] | None = None,
         script: Script = echo_outcome, params: dict[str, Any] | None = None,
         max_steps: int = 100000, resume: bool = False,
-        skip: tuple[str, ...] = ()) -> Run:
+        skip: tuple[str, ...] = (), rerun: tuple[str, ...] = ()) -> Run:
     """Run the first workflow of ``definition`` to its end.
 
     With ``resume`` a paused workflow is resumed (as often as it pauses); when
-    the workflow fails, each failed task named in ``skip`` is skipped (once), as
-    a user would through the API, and the workflow goes on.
+    the workflow fails, each failed task named in ``skip`` is skipped (once),
+    and each named in ``rerun`` is run again (once per mention), as a user
+    would through the API, and the workflow goes on.
     """
     workflows = {spec.name: spec for spec in lang.parse_workflows(definition)}
     first = next(iter(workflows.values()))
-    return _Simulation(workflows, script, max_steps, resume, skip).execute(
-        first, workflow_input, params or {})
+    return _Simulation(workflows, script, max_steps, resume, skip,
+                       rerun).execute(first, workflow_input, params or {})
 
 
 class _Simulation:
     def __init__(self, workflows: dict[str, lang.WorkflowSpec], script: Script,
-                 max_steps: int, resume: bool, skip: tuple[str, ...] = ()) -> None:
+                 max_steps: int, resume: bool, skip: tuple[str, ...] = (),
+                 rerun: tuple[str, ...] = ()) -> None:
         self._workflows = workflows
         self.skip = list(skip)
+        self.rerun = list(rerun)
         self._script = script
         self._max_steps = max_steps
         self._resume = resume
@@ -122,7 +125,7 @@ class _Execution:
                 self.feed(cmd.WorkflowResumed())
                 continue
             if not self.queue and self.run.state == states.ERROR \
-                    and self.skip_one():
+                    and (self.skip_one() or self.rerun_one()):
                 continue
             if not self.queue:
                 return
@@ -141,6 +144,18 @@ class _Execution:
                 self.run.view = dataclasses.replace(self.run.view,
                                                     state=states.RUNNING)
                 self.feed(cmd.TaskSkipped(task.id))
+                return True
+        return False
+
+    def rerun_one(self) -> bool:
+        """Rerun the next failed task the caller asked to rerun, if any."""
+        for name in list(self.owner.rerun):
+            task = self.run.view.latest_task(name)
+            if task is not None and task.state == states.ERROR:
+                self.owner.rerun.remove(name)
+                self.run.view = dataclasses.replace(self.run.view,
+                                                    state=states.RUNNING)
+                self.feed(cmd.TaskRerun(task.id))
                 return True
         return False
 
@@ -266,7 +281,8 @@ class _Execution:
     def finish_workflow(self, command: cmd.Command) -> None:
         new_state = {cmd.CompleteWorkflow: states.SUCCESS,
                      cmd.FailWorkflow: states.ERROR,
-                     cmd.PauseWorkflow: states.PAUSED}[type(command)]
+                     cmd.PauseWorkflow: states.PAUSED,
+                     cmd.CancelWorkflow: states.CANCELLED}[type(command)]
         if self.run.view.state == new_state:
             return
         states.check_transition(states.WORKFLOW_TRANSITIONS, self.run.view.state,
