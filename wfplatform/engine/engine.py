@@ -305,7 +305,7 @@ class Engine:
             project_id=context.project_id)
         spec = specs.WorkflowSpec.from_dict(definition['spec'])
         resolved_input = data.resolve_input(spec, workflow_input)
-        _check_task_name(spec, params)
+        data.check_params(spec, params)
         params = self._resolve_env(session, context, params)
         if 'notify' in params:
             notifier.check_publishers(params['notify'])
@@ -360,17 +360,6 @@ class Engine:
                     f'params.env: failed to evaluate an expression: {error}'
                 ) from None
         return {**params, 'env': env}
-
-
-def _check_task_name(spec: specs.WorkflowSpec, params: dict[str, Any]) -> None:
-    """A reverse workflow's ``task_name`` must name one of its tasks."""
-    task_name = params.get('task_name')
-    if task_name is None or spec.type != 'reverse':
-        return
-    if not isinstance(task_name, str) or task_name not in spec.tasks:
-        raise exceptions.InvalidInput(
-            f'params.task_name {task_name!r} is not a task of workflow '
-            f'{spec.name!r}; it has {", ".join(spec.tasks)}')
 
 
 _BATCH_SIZE = 200

@@ -33,6 +33,20 @@ def resolve_input(spec: specs.WorkflowSpec,
     return resolved
 
 
+def check_params(spec: specs.WorkflowSpec, params: Mapping[str, Any]) -> None:
+    """Refuse start parameters the workflow cannot use, before anything starts.
+
+    A reverse workflow's ``task_name`` must name one of its tasks.
+    """
+    task_name = params.get('task_name')
+    if task_name is None or spec.type != 'reverse':
+        return
+    if not isinstance(task_name, str) or task_name not in spec.tasks:
+        raise exceptions.InvalidInput(
+            f'params.task_name {task_name!r} is not a task of workflow '
+            f'{spec.name!r}; it has {", ".join(spec.tasks)}')
+
+
 def initial_context(spec: specs.WorkflowSpec, workflow_input: Mapping[str, Any],
                     runtime: expressions.Runtime) -> dict[str, Any]:
     """Input plus ``vars`` (evaluated against the input): where tasks start from."""

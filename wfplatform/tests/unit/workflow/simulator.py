@@ -91,6 +91,7 @@ class _Simulation:
     def execute(self, spec: lang.WorkflowSpec, workflow_input: Any,
                 params: dict[str, Any], depth: int = 0) -> Run:
         resolved = data.resolve_input(spec, workflow_input)
+        data.check_params(spec, params)
         view = wf_view.WorkflowView(id=f'wf-{depth}', name=spec.name, spec=spec,
                                     state=states.RUNNING, input=resolved,
                                     params=params)

@@ -2,6 +2,7 @@
 
 import testtools
 
+from wfplatform import exceptions
 from wfplatform.tests.unit.workflow import simulator
 from wfplatform.workflow import states
 
@@ -417,10 +418,10 @@ class ReverseTest(testtools.TestCase):
         self.assertNotIn('compile', result.started)
         self.assertIn('configure', result.state_info)
 
-    def test_unknown_target_fails_the_workflow(self):
-        result = simulator.run(REVERSE, params={'task_name': 'deploy'})
-        self.assertEqual(states.ERROR, result.state)
-        self.assertIn("'deploy' is not a task", result.state_info)
+    def test_unknown_target_is_refused_at_start(self):
+        error = self.assertRaises(exceptions.InvalidInput, simulator.run, REVERSE,
+                                  params={'task_name': 'deploy'})
+        self.assertIn("'deploy' is not a task", str(error))
 
 
 class PauseBeforeTest(testtools.TestCase):
