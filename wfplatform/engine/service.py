@@ -24,6 +24,7 @@ from wfplatform.rpc import engine as engine_rpc
 from wfplatform.rpc import executor as executor_rpc
 from wfplatform.rpc import notifier as notifier_rpc
 from wfplatform.rpc import transport as rpc_transport
+from wfplatform.triggers import cron
 
 LOG = logging.getLogger(__name__)
 
@@ -58,16 +59,16 @@ class EngineService:
             conf.executor.topic, conf.notifier.topic, configured_publishers(conf))
         self.engine = engine_module.Engine(database, dispatcher, self.outbox)
         self.scheduler = engine_scheduler.Scheduler(
-            database, {engine_dispatcher.TASK_TIMER: self.engine.on_timer},
+            database, {engine_dispatcher.TASK_TIMER: self.engine.on_timer,
+                       cron.JOB_TYPE: cron.handler(
+                           self.engine, database, conf.engine.scheduler_reclaim_after)},
             conf.engine.scheduler_interval, conf.engine.scheduler_reclaim_after)
         self._server = rpc_transport.get_server(
             transport, engine_rpc.target(conf, server=conf.host),
             [endpoint.EngineEndpoint(self.engine)])
 
     def start(self) -> None:
-        with self._database.transaction() as session:
-            action_definitions.populate_actions(
-                session, self._registry.descriptors().values())
+        register_actions(self._database, self._registry)
         self._server.start()
         self.outbox.start_sweeping()
         self.scheduler.start()
@@ -112,6 +113,27 @@ class EngineService:
     def _report_locally(self, context: Any, action_execution_id: str,
                         result: dict[str, Any]) -> None:
         self.engine.on_action_complete(context, action_execution_id, result)
+
+
+def register_actions(database: db_database.Database,
+                     registry: action_registry.ActionRegistry) -> None:
+    """Make the system actions in the database the installed ones.
+
+    Engines starting together race to insert the same rows; the loser's
+    transaction fails on a duplicate, and a second pass sees the winner's rows
+    and has nothing left to insert.
+    """
+    for attempt in range(3):
+        try:
+            with database.transaction() as session:
+                action_definitions.populate_actions(session,
+                                                    registry.descriptors().values())
+            return
+        except exceptions.Duplicate:
+            if attempt == 2:
+                raise
+            LOG.info('Another engine registered the actions at the same time; '
+                     'checking again')
 
 
 def configured_publishers(conf: cfg.ConfigOpts) -> list[dict[str, Any]]:
