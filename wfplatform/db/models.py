@@ -169,6 +169,39 @@ class EventTrigger(Base):
     project_id: orm.Mapped[str] = _project_column()
 
 
+class CronTrigger(Base):
+    """Starts a workflow at the times ``pattern`` gives, or once at a set time.
+
+    ``next_execution_time`` is the due time not yet fired; the scheduled job that
+    fires it is keyed by it (see ``wfplatform.triggers.cron``).
+    ``remaining_executions`` null means no limit. ``user_id`` is the creator's:
+    firings run as the creator's project and user.
+    """
+
+    __tablename__ = 'cron_triggers'
+    __table_args__ = (
+        sa.UniqueConstraint('name', 'project_id', name='uq_cron_triggers_name_project'),
+        sa.Index('ix_cron_triggers_workflow', 'workflow_id'),
+    )
+
+    name: orm.Mapped[str] = orm.mapped_column(sa.String(255), nullable=False)
+    pattern: orm.Mapped[str | None] = orm.mapped_column(sa.String(100))
+    first_execution_time: orm.Mapped[datetime.datetime | None] = orm.mapped_column(
+        Timestamp)
+    next_execution_time: orm.Mapped[datetime.datetime] = orm.mapped_column(
+        Timestamp, nullable=False)
+    remaining_executions: orm.Mapped[int | None] = orm.mapped_column(sa.Integer)
+    workflow_name: orm.Mapped[str] = orm.mapped_column(sa.String(255), nullable=False)
+    workflow_id: orm.Mapped[str] = orm.mapped_column(sa.String(36), nullable=False)
+    workflow_namespace: orm.Mapped[str] = orm.mapped_column(
+        sa.String(255), nullable=False, default='')
+    workflow_input: orm.Mapped[Any] = _json_column()
+    workflow_params: orm.Mapped[Any] = _json_column()
+    scope: orm.Mapped[str] = _scope_column()
+    project_id: orm.Mapped[str] = _project_column()
+    user_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(80))
+
+
 class WorkflowExecution(Base):
     """One run of a workflow; ``root_execution_id`` is its own id at the top level.
 
