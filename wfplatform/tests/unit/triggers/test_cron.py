@@ -305,6 +305,16 @@ class TestWithEngine(testtools.TestCase):
         with self.engine.database.transaction() as session:
             return workflow_executions.list(session, common.ListQuery())
 
+    def wait_executions(self, count):
+        """The executions, once there are ``count``.
+
+        A firing's execution starts a moment after its trigger moved on (or,
+        for the last firing, was deleted).
+        """
+        return waiting.wait_for(
+            lambda: (lambda found: found if len(found) >= count else None)(
+                self.executions()), 10, f'{count} execution(s)')
+
     def gone(self, trigger_id):
         with self.engine.database.transaction() as session:
             return cron_triggers.get_for_update(session, trigger_id) is None
@@ -315,7 +325,7 @@ class TestWithEngine(testtools.TestCase):
         waiting.wait_for(lambda: self.gone(trigger['id']), 15,
                          'the trigger to fire three times')
         executions = [self.engine.wait_finished(execution['id'])
-                      for execution in self.executions()]
+                      for execution in self.wait_executions(3)]
         self.assertEqual(['SUCCESS'] * 3, [e['state'] for e in executions])
         times = sorted(json.loads(e['description'])['triggered_by']['execution_time']
                        for e in executions)
@@ -330,7 +340,7 @@ class TestWithEngine(testtools.TestCase):
         first = timeutils.utcnow().replace(microsecond=0) + seconds(1)
         trigger = self.create(name='once', first_execution_time=first)
         waiting.wait_for(lambda: self.gone(trigger['id']), 15, 'the firing')
-        [execution] = self.executions()
+        [execution] = self.wait_executions(1)
         self.assertEqual(cron.execution_id(trigger['id'], first), execution['id'])
         self.assertEqual('SUCCESS',
                          self.engine.wait_finished(execution['id'])['state'])
