@@ -83,12 +83,8 @@ def resume(view: wf_view.WorkflowView, task: wf_view.TaskView,
                                 'wait-before')
     except _StartError as error:
         return conclude(view, task, False, None, str(error), after, policies=False)
-    if wait:
-        return [cmd.UpdateTask(task.id, state=states.DELAYED,
-                               runtime={**runtime, _DELAYED_FOR: cmd.WAIT_BEFORE},
-                               timers=(cmd.Timer(cmd.WAIT_BEFORE, wait),))]
-    return _rerun(view, dataclasses.replace(task, runtime=runtime), after,
-                  with_timeout=True)
+    return _delay_or_rerun(view, dataclasses.replace(task, runtime=runtime),
+                           cmd.WAIT_BEFORE, wait, after)
 
 
 def on_task_finished(view: wf_view.WorkflowView, event: cmd.TaskFinished,
@@ -321,12 +317,23 @@ def _retry(view: wf_view.WorkflowView, task: wf_view.TaskView,
         return None
     delay = checks.seconds(policy.delay, 'retry.delay')
     runtime = {**task.runtime, 'retry_no': retry_no + 1}
+    return _delay_or_rerun(view, dataclasses.replace(task, runtime=runtime),
+                           cmd.RETRY, delay, after)
+
+
+def _delay_or_rerun(view: wf_view.WorkflowView, task: wf_view.TaskView,
+                    purpose: str, delay: float,
+                    after: After) -> list[cmd.Command]:
+    """Run the task's action(s) after ``delay`` seconds (DELAYED until then).
+
+    The end of a ``wait-before`` starts the task's ``timeout``; a retry keeps
+    the one already running.
+    """
     if delay:
         return [cmd.UpdateTask(task.id, state=states.DELAYED,
-                               runtime={**runtime, _DELAYED_FOR: cmd.RETRY},
-                               timers=(cmd.Timer(cmd.RETRY, delay),))]
-    return _rerun(view, dataclasses.replace(task, runtime=runtime), after,
-                  with_timeout=False)
+                               runtime={**task.runtime, _DELAYED_FOR: purpose},
+                               timers=(cmd.Timer(purpose, delay),))]
+    return _rerun(view, task, after, with_timeout=purpose == cmd.WAIT_BEFORE)
 
 
 def _rerun(view: wf_view.WorkflowView, task: wf_view.TaskView, after: After, *,

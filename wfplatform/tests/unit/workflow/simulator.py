@@ -138,25 +138,21 @@ class _Execution:
 
     def skip_one(self) -> bool:
         """Skip the next failed task the caller asked to skip, if any."""
-        for name in list(self.owner.skip):
-            task = self.run.view.latest_task(name)
-            if task is not None and task.state == states.ERROR:
-                self.owner.skip.remove(name)
-                self.run.view = dataclasses.replace(self.run.view,
-                                                    state=states.RUNNING)
-                self.feed(cmd.TaskSkipped(task.id))
-                return True
-        return False
+        return self._act_on_failed(self.owner.skip, cmd.TaskSkipped)
 
     def rerun_one(self) -> bool:
         """Rerun the next failed task the caller asked to rerun, if any."""
-        for name in list(self.owner.rerun):
+        return self._act_on_failed(self.owner.rerun, cmd.TaskRerun)
+
+    def _act_on_failed(self, names: list[str], event: Any) -> bool:
+        """As a user would: set the workflow running, feed ``event(task id)``."""
+        for name in list(names):
             task = self.run.view.latest_task(name)
             if task is not None and task.state == states.ERROR:
-                self.owner.rerun.remove(name)
+                names.remove(name)
                 self.run.view = dataclasses.replace(self.run.view,
                                                     state=states.RUNNING)
-                self.feed(cmd.TaskRerun(task.id))
+                self.feed(event(task.id))
                 return True
         return False
 
