@@ -41,6 +41,14 @@ api_opts: list[cfg.Opt] = [
                help='Largest number of items one list request returns.'),
     cfg.IntOpt('max_request_body_size', default=1024 * 1024, min=1024,
                help='Largest accepted request body, in bytes.'),
+    cfg.BoolOpt('allow_action_execution_deletion', default=False,
+                help='Let DELETE /v2/action_executions/<id> remove completed '
+                     'action executions that were run alone (not by a task).'),
+    cfg.FloatOpt('action_execution_wait', default=60.0, min=0.0,
+                 help='Longest time, in seconds, POST /v2/action_executions '
+                      'waits for the result of an action run synchronously; a '
+                      'shorter "timeout" parameter shortens it. After it the '
+                      'action execution is returned still RUNNING.'),
 ]
 
 pecan_opts: list[cfg.Opt] = [
@@ -92,6 +100,44 @@ notifier_opts: list[cfg.Opt] = [
                help='Publishers that receive the events of every execution, as a '
                     'JSON list in the form of the "notify" execution parameter, '
                     'e.g. [{"type": "log", "event_types": ["WORKFLOW_FAILED"]}].'),
+    cfg.FloatOpt('webhook_timeout', default=10.0, min=0.1,
+                 help='Seconds a webhook delivery may take (connect and each '
+                      'read) when its publisher entry sets no "timeout".'),
+    cfg.IntOpt('webhook_retries', default=3, min=0,
+               help='Times a webhook delivery is tried again after a connection '
+                    'error, a timeout or a 5xx/429 answer. Later events of the '
+                    'same execution wait for it, so they stay in order.'),
+    cfg.FloatOpt('webhook_backoff', default=1.0, min=0.0,
+                 help='Seconds before the first retry of a webhook delivery; '
+                      'each further retry waits twice as long as the one '
+                      'before.'),
+    cfg.FloatOpt('webhook_backoff_max', default=30.0, min=0.0,
+                 help='Longest wait between two tries of a webhook delivery.'),
+    cfg.IntOpt('workers', default=8, min=1,
+               help='Executions whose events are published at the same time; '
+                    'the events of one execution are always published one '
+                    'after the other.'),
+]
+
+egress_opts: list[cfg.Opt] = [
+    cfg.BoolOpt('allow_loopback', default=False,
+                help='Let std.http and webhook notifications connect to loopback '
+                     'addresses (127.0.0.0/8, ::1, 0.0.0.0): the services\' own '
+                     'host.'),
+    cfg.BoolOpt('allow_link_local', default=False,
+                help='Let std.http and webhook notifications connect to '
+                     'link-local addresses (169.254.0.0/16, fe80::/10), where '
+                     'the cloud metadata service hands out credentials.'),
+    cfg.BoolOpt('allow_private', default=True,
+                help='Let std.http and webhook notifications connect to private '
+                     'addresses (10/8, 172.16/12, 192.168/16, fc00::/7). On by '
+                     'default: the cloud\'s own services usually live there.'),
+    cfg.ListOpt('allowed_hosts', default=[],
+                help='Host names (exact) or networks (CIDR, or one address) '
+                     'always allowed, whatever the allow_* options say.'),
+    cfg.ListOpt('denied_hosts', default=[],
+                help='Host names (exact) or networks (CIDR, or one address) '
+                     'never allowed; wins over allowed_hosts.'),
 ]
 
 event_engine_opts: list[cfg.Opt] = [
@@ -104,6 +150,25 @@ event_engine_opts: list[cfg.Opt] = [
                       'deleted.'),
 ]
 
+actions_opts: list[cfg.Opt] = [
+    cfg.ListOpt('allowed', default=['*'],
+                help='Glob patterns of the actions that may run (e.g. "std.*", '
+                     '"nova.*"); an action that matches none of them fails its '
+                     'task. The default allows every installed action.'),
+    cfg.ListOpt('denied', default=[],
+                help='Glob patterns of actions that may not run, even when '
+                     '"allowed" matches them; such an action fails its task '
+                     'with "action X is disabled by [actions] denied".'),
+    cfg.BoolOpt('enable_ssh', default=False,
+                help='Let workflows run std.ssh: commands on other hosts over '
+                     'SSH, with credentials taken from the workflow.'),
+    cfg.StrOpt('callback_base_url',
+               help='Public URL of the API, without "/v2" (e.g. '
+                    'http://wfplatform.example.com:8989). When set, asynchronous '
+                    'actions get an absolute callback URL; when not, the path '
+                    '/v2/action_executions/<id>, as Mistral gives.'),
+]
+
 _GROUPS: dict[str | None, list[cfg.Opt]] = {
     None: default_opts,
     'api': api_opts,
@@ -112,6 +177,8 @@ _GROUPS: dict[str | None, list[cfg.Opt]] = {
     'executor': executor_opts,
     'notifier': notifier_opts,
     'event_engine': event_engine_opts,
+    'actions': actions_opts,
+    'egress': egress_opts,
 }
 
 

@@ -351,6 +351,37 @@ class OutboxMessage(Base):
     sent_at: orm.Mapped[datetime.datetime | None] = orm.mapped_column(Timestamp)
 
 
+class AlarmTrigger(Base):
+    """Starts a workflow when Aodh posts an alarm state change to its URL.
+
+    ``secret_digest`` is the SHA-256 of the secret in the URL (the secret itself
+    is shown once, at creation); ``states`` null means every state;
+    ``alarm_input`` names the workflow input that receives the alarm body.
+    """
+
+    __tablename__ = 'alarm_triggers'
+    __table_args__ = (
+        sa.UniqueConstraint('name', 'project_id',
+                            name='uq_alarm_triggers_name_project'),
+        sa.Index('ix_alarm_triggers_workflow', 'workflow_id'),
+    )
+
+    name: orm.Mapped[str] = orm.mapped_column(sa.String(255), nullable=False)
+    workflow_name: orm.Mapped[str] = orm.mapped_column(sa.String(255), nullable=False)
+    workflow_id: orm.Mapped[str] = orm.mapped_column(sa.String(36), nullable=False)
+    workflow_namespace: orm.Mapped[str] = orm.mapped_column(
+        sa.String(255), nullable=False, default='')
+    workflow_input: orm.Mapped[Any] = _json_column()
+    workflow_params: orm.Mapped[Any] = _json_column()
+    alarm_input: orm.Mapped[str] = orm.mapped_column(sa.String(255), nullable=False,
+                                                     default='alarm')
+    states: orm.Mapped[Any] = _json_column()
+    secret_digest: orm.Mapped[str] = orm.mapped_column(sa.String(64), nullable=False)
+    scope: orm.Mapped[str] = _scope_column()
+    project_id: orm.Mapped[str] = _project_column()
+    user_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(80))
+
+
 def to_dict(row: Base) -> dict[str, Any]:
     """A model row as a plain dictionary of its columns."""
     return {column.key: getattr(row, column.key)

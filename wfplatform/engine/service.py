@@ -11,6 +11,7 @@ from wfplatform.actions import registry as action_registry
 from wfplatform import context as wf_context
 from wfplatform.db import database as db_database
 from wfplatform.db.repositories import action_definitions
+from wfplatform import egress
 from wfplatform.engine import dispatcher as engine_dispatcher
 from wfplatform.engine import endpoint
 from wfplatform.engine import engine as engine_module
@@ -20,6 +21,7 @@ from wfplatform import exceptions
 from wfplatform.executor import runner as action_runner
 from wfplatform.expressions import limits as expression_limits
 from wfplatform.notifier import notifier as event_notifier
+from wfplatform.notifier import publishers as notification_publishers
 from wfplatform.rpc import engine as engine_rpc
 from wfplatform.rpc import executor as executor_rpc
 from wfplatform.rpc import notifier as notifier_rpc
@@ -44,12 +46,15 @@ class EngineService:
         self._local_notifier: event_notifier.Notifier | None = None
         self._notifier_client: notifier_rpc.NotifierClient | None = None
         if conf.notifier.type == 'local':
-            self._local_notifier = event_notifier.Notifier()
+            self._local_notifier = event_notifier.Notifier(
+                notification_publishers.DeliverySettings.from_config(conf),
+                conf.notifier.workers)
         else:
             self._notifier_client = notifier_rpc.NotifierClient(transport, conf)
         if conf.executor.type == 'local':
             self._local_runner = action_runner.ActionRunner(
-                registry, self._report_locally, conf.executor.workers)
+                registry, self._report_locally, conf.executor.workers,
+                egress.EgressPolicy.from_config(conf))
         else:
             self._executor_client = executor_rpc.ExecutorClient(transport, conf)
         self.outbox = engine_outbox.Outbox(
@@ -83,6 +88,8 @@ class EngineService:
         if self._local_runner is not None:
             self._local_runner.shutdown(wait=True)
         self.outbox.stop()
+        if self._local_notifier is not None:
+            self._local_notifier.stop(wait=True)
         LOG.info('Engine stopped')
 
     def _send(self, message: engine_outbox.Message) -> None:

@@ -5,6 +5,7 @@ from oslo_log import log as logging
 import oslo_messaging as messaging
 
 from wfplatform.actions import registry as action_registry
+from wfplatform import egress
 from wfplatform.executor import endpoint
 from wfplatform.executor import runner as action_runner
 from wfplatform.rpc import engine as engine_rpc
@@ -22,7 +23,8 @@ class ExecutorService:
         self._conf = conf
         engine_client = engine_rpc.EngineClient(transport, conf)
         self._runner = action_runner.ActionRunner(
-            registry, engine_client.on_action_complete, conf.executor.workers)
+            registry, engine_client.on_action_complete, conf.executor.workers,
+            egress.EgressPolicy.from_config(conf))
         self.host = conf.executor.host or conf.host
         self._server = rpc_transport.get_server(
             transport, executor_rpc.target(conf, server=self.host),

@@ -7,6 +7,7 @@ from oslo_log import log as logging
 import oslo_messaging as messaging
 
 from wfplatform.notifier import notifier as event_notifier
+from wfplatform.notifier import publishers as notification_publishers
 from wfplatform.rpc import notifier as notifier_rpc
 from wfplatform.rpc import transport as rpc_transport
 
@@ -32,9 +33,12 @@ class NotifierService:
 
     def __init__(self, conf: cfg.ConfigOpts, transport: messaging.Transport) -> None:
         self._conf = conf
+        self.notifier = event_notifier.Notifier(
+            notification_publishers.DeliverySettings.from_config(conf),
+            conf.notifier.workers)
         self._server = rpc_transport.get_server(
             transport, notifier_rpc.target(conf, server=conf.host),
-            [NotifierEndpoint(event_notifier.Notifier())])
+            [NotifierEndpoint(self.notifier)])
 
     def start(self) -> None:
         self._server.start()
@@ -43,4 +47,5 @@ class NotifierService:
     def stop(self) -> None:
         self._server.stop()
         self._server.wait()
+        self.notifier.stop(wait=True)
         LOG.info('Notifier stopped')

@@ -6,6 +6,7 @@ from typing import Any
 import requests
 
 from wfplatform.actions import base
+from wfplatform import egress
 from wfplatform import exceptions
 
 DEFAULT_TIMEOUT = 60.0
@@ -46,19 +47,23 @@ class HTTPAction(base.Action):
         data = self.body
         if isinstance(data, (dict, list)):
             data = json.dumps(data)
-        try:
-            response = requests.request(
-                self.method, self.url, params=self.params, data=data,
-                json=self.json, headers=self.headers, cookies=self.cookies,
-                auth=self.auth, timeout=self.timeout,
-                allow_redirects=(True if self.allow_redirects is None
-                                 else self.allow_redirects),
-                proxies=self.proxies, verify=self.verify, stream=True)
-        except requests.RequestException as error:
-            raise exceptions.ActionError(
-                f'std.http: {self.method} {self.url} failed: {error}') from None
-        result = {'content': _content(response), 'status': response.status_code,
-                  'headers': dict(response.headers.items())}
+        policy = context.egress or egress.EgressPolicy()
+        with policy.session() as session:
+            try:
+                response = session.request(
+                    self.method, self.url, params=self.params, data=data,
+                    json=self.json, headers=self.headers, cookies=self.cookies,
+                    auth=self.auth, timeout=self.timeout,
+                    allow_redirects=(True if self.allow_redirects is None
+                                     else self.allow_redirects),
+                    proxies=self.proxies, verify=self.verify, stream=True)
+            except egress.EgressDenied as error:
+                raise exceptions.ActionError(f'std.http: {error}') from None
+            except requests.RequestException as error:
+                raise exceptions.ActionError(
+                    f'std.http: {self.method} {self.url} failed: {error}') from None
+            result = {'content': _content(response), 'status': response.status_code,
+                      'headers': dict(response.headers.items())}
         if not 200 <= response.status_code <= 306:
             return base.Result(error=result)
         return result

@@ -51,14 +51,13 @@ def delete(session: orm.Session, identifier: str, *, namespace: str = '',
            project_id: str | None = None) -> None:
     """Delete a workflow the caller owns (same rules as :func:`update`).
 
-    ``InvalidInput`` while cron or event triggers of any project start it, as in
-    Mistral: they would fire into nothing.
+    ``InvalidInput`` while cron, event or alarm triggers of any project start it,
+    as in Mistral: they would fire into nothing.
     """
     row = _find(session, identifier, namespace, project_id)
     common.check_modifiable(row, project_id, _KIND,
                             common.identify(identifier, namespace))
-    _check_no_cron_triggers(session, row.id, identifier)
-    _check_no_event_triggers(session, row.id, identifier)
+    _check_no_triggers(session, row.id, identifier)
     session.delete(row)
     session.flush()
 
@@ -67,26 +66,25 @@ def list(session: orm.Session, query: common.ListQuery) -> common.Rows:
     return common.list_rows(session, _MODEL, query)
 
 
-def _check_no_cron_triggers(session: orm.Session, workflow_id: str,
-                            identifier: str) -> None:
-    trigger_ids = session.scalars(sa.select(models.CronTrigger.id).where(
-        models.CronTrigger.workflow_id == workflow_id)).all()
-    if trigger_ids:
-        raise exceptions.InvalidInput(
-            "Can't delete workflow that has cron triggers associated. "
-            f'[workflow_identifier={identifier}], '
-            f'[cron_trigger_id(s)={", ".join(trigger_ids)}]')
+_TRIGGERS = (('cron', models.CronTrigger), ('event', models.EventTrigger),
+             ('alarm', models.AlarmTrigger))
+"""Kinds of trigger that start a workflow, which then cannot be deleted."""
 
 
-def _check_no_event_triggers(session: orm.Session, workflow_id: str,
-                             identifier: str) -> None:
-    trigger_ids = session.scalars(sa.select(models.EventTrigger.id).where(
-        models.EventTrigger.workflow_id == workflow_id)).all()
-    if trigger_ids:
-        raise exceptions.InvalidInput(
-            "Can't delete workflow that has event triggers associated. "
-            f'[workflow_identifier={identifier}], '
-            f'[event_trigger_id(s)={", ".join(trigger_ids)}]')
+def _check_no_triggers(session: orm.Session, workflow_id: str,
+                       identifier: str) -> None:
+    """Refuse to delete a workflow that triggers start, naming them.
+
+    Mistral's message, one kind of trigger at a time.
+    """
+    for kind, model in _TRIGGERS:
+        trigger_ids = session.scalars(sa.select(model.id).where(
+            model.workflow_id == workflow_id)).all()
+        if trigger_ids:
+            raise exceptions.InvalidInput(
+                f"Can't delete workflow that has {kind} triggers associated. "
+                f'[workflow_identifier={identifier}], '
+                f'[{kind}_trigger_id(s)={", ".join(trigger_ids)}]')
 
 
 def _find(session: orm.Session, identifier: str, namespace: str,

@@ -6,6 +6,7 @@ import pecan
 
 from wfplatform.api.controllers.v2 import action_executions
 from wfplatform.api.controllers.v2 import actions
+from wfplatform.api.controllers.v2 import alarm_triggers
 from wfplatform.api.controllers.v2 import cron_triggers
 from wfplatform.api.controllers.v2 import environments
 from wfplatform.api.controllers.v2 import event_triggers
@@ -23,6 +24,7 @@ class V2Controller:
     action_executions = action_executions.ActionExecutionsController()
     event_triggers = event_triggers.EventTriggersController()
     cron_triggers = cron_triggers.CronTriggersController()
+    alarm_triggers = alarm_triggers.AlarmTriggersController()
     workbooks = workbooks.WorkbooksController()
     environments = environments.EnvironmentsController()
 

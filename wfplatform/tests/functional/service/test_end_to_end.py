@@ -46,6 +46,11 @@ failing:
 """
 
 
+LOCAL_SERVERS = '[egress]\nallow_loopback = true\n'
+"""std.http in these tests reaches servers on 127.0.0.1, which [egress] denies
+by default."""
+
+
 class _EndToEnd:
     """Scenarios every deployment shape must pass."""
 
@@ -89,7 +94,8 @@ class _EndToEnd:
 class PostgreSQLRabbitTest(_EndToEnd, testtools.TestCase):
     def setUp(self):
         super().setUp()
-        self.cluster = self.useFixture(service_cluster.ServiceCluster('postgresql'))
+        self.cluster = self.useFixture(service_cluster.ServiceCluster(
+            'postgresql', extra_config=LOCAL_SERVERS))
 
     def test_many_executions_at_once_all_succeed(self):
         self.cluster.upload(HELLO)
@@ -162,7 +168,8 @@ fetch:
 class MariaDBRabbitTest(_EndToEnd, testtools.TestCase):
     def setUp(self):
         super().setUp()
-        self.cluster = self.useFixture(service_cluster.ServiceCluster('mysql'))
+        self.cluster = self.useFixture(service_cluster.ServiceCluster(
+            'mysql', extra_config=LOCAL_SERVERS))
 
 
 class EmbeddedAllInOneTest(_EndToEnd, testtools.TestCase):
@@ -171,7 +178,8 @@ class EmbeddedAllInOneTest(_EndToEnd, testtools.TestCase):
     def setUp(self):
         super().setUp()
         self.cluster = self.useFixture(service_cluster.ServiceCluster(
-            'sqlite', transport='fake', processes=('all',), executor_type='local'))
+            'sqlite', transport='fake', processes=('all',), executor_type='local',
+            extra_config=LOCAL_SERVERS))
 
 
 class _JSONHandler(http.server.BaseHTTPRequestHandler):

@@ -13,7 +13,8 @@ class RemoteNotifierTest(test_notifier.WebhookServerMixin, testtools.TestCase):
         server, url = self.start_webhook_server()
         cluster = self.useFixture(service_cluster.ServiceCluster(
             'postgresql', processes=('engine', 'executor', 'notifier', 'api'),
-            extra_config='[notifier]\ntype = remote\n'))
+            extra_config=('[notifier]\ntype = remote\n'
+                          '[egress]\nallow_loopback = true\n')))
         cluster.upload(test_end_to_end.HELLO)
         status, execution = cluster.request('POST', '/v2/executions', {
             'workflow_name': 'hello', 'input': {'name': 'n'},

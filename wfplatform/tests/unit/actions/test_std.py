@@ -10,9 +10,12 @@ from wfplatform.actions import base
 from wfplatform.actions import registry as action_registry
 from wfplatform.actions.std import basic
 from wfplatform.actions.std import http as http_action
+from wfplatform import egress
 from wfplatform import exceptions
 
-CONTEXT = base.ActionContext(action_execution_id='a-1')
+CONTEXT = base.ActionContext(action_execution_id='a-1',
+                             egress=egress.EgressPolicy.permissive())
+DEFAULT_POLICY_CONTEXT = base.ActionContext(action_execution_id='a-1')
 
 
 class RegistryTest(testtools.TestCase):
@@ -114,6 +117,32 @@ class HTTPActionTest(testtools.TestCase):
         self.server.server_close()
         self.assertRaises(exceptions.ActionError,
                           http_action.HTTPAction(self.base, timeout=2).run, CONTEXT)
+
+    def test_loopback_is_refused_by_default(self):
+        error = self.assertRaises(
+            exceptions.ActionError, http_action.HTTPAction(self.base).run,
+            DEFAULT_POLICY_CONTEXT)
+        self.assertEqual('std.http: refusing to connect to 127.0.0.1 (loopback); '
+                         'see [egress] allow_loopback', str(error))
+
+    def test_a_name_is_checked_at_every_address_it_resolves_to(self):
+        policy = egress.EgressPolicy(
+            resolver=lambda host, port: ['203.0.113.5', '169.254.169.254'])
+        context = base.ActionContext(action_execution_id='a-1', egress=policy)
+        error = self.assertRaises(
+            exceptions.ActionError,
+            http_action.HTTPAction('http://metadata.example/latest').run, context)
+        self.assertIn('metadata.example at 169.254.169.254 (link-local); see '
+                      '[egress] allow_link_local', str(error))
+
+    def test_the_connection_goes_to_the_checked_address(self):
+        port = self.server.server_address[1]
+        policy = egress.EgressPolicy(allow_loopback=True,
+                                     resolver=lambda host, port: ['127.0.0.1'])
+        context = base.ActionContext(action_execution_id='a-1', egress=policy)
+        result = http_action.HTTPAction(
+            f'http://service.example:{port}/x').run(context)
+        self.assertEqual({'path': '/x'}, result['content'])
 
     def test_url_must_be_http(self):
         error = self.assertRaises(exceptions.InvalidInput, http_action.HTTPAction,

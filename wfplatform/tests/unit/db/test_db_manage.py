@@ -117,11 +117,11 @@ class NewRevisionTest(testtools.TestCase):
         self.versions = os.path.join(copy, 'versions')
 
     def test_next_revision_id_is_readable_and_fits(self):
-        self.assertEqual('004_add_the_things', schema.next_revision_id(
+        self.assertEqual('005_add_the_things', schema.next_revision_id(
             'Add the things!'))
         long_id = schema.next_revision_id('a' * 100)
         self.assertEqual(32, len(long_id))
-        self.assertTrue(long_id.startswith('004_aaa'))
+        self.assertTrue(long_id.startswith('005_aaa'))
 
     def test_revision_command_writes_a_file_after_head(self):
         head = schema.head_revision()
@@ -134,13 +134,13 @@ class NewRevisionTest(testtools.TestCase):
         code = db_manage.main(['--config-file', path, 'revision', '-m',
                                'Add audit table'], cfg.ConfigOpts())
         self.assertEqual(0, code)
-        written = os.path.join(self.versions, '004_add_audit_table.py')
+        written = os.path.join(self.versions, '005_add_audit_table.py')
         self.assertEqual(f'Wrote {written}\n', stdout.getvalue())
         with open(written) as revision_file:
             text = revision_file.read()
-        self.assertIn("revision = '004_add_audit_table'", text)
+        self.assertIn("revision = '005_add_audit_table'", text)
         self.assertIn(f"down_revision = '{head}'", text)
-        self.assertEqual('004_add_audit_table', schema.head_revision())
+        self.assertEqual('005_add_audit_table', schema.head_revision())
 
     def test_autogenerate_against_a_database_at_head_finds_nothing(self):
         database = self.useFixture(db_fixtures.MigratedDatabase('sqlite')).database
@@ -150,9 +150,9 @@ class NewRevisionTest(testtools.TestCase):
             text = revision_file.read()
         self.assertNotIn('op.', text.split('def upgrade')[1])
         schema.upgrade(database)
-        self.assertEqual('004_nothing', schema.current_revision(database))
+        self.assertEqual('005_nothing', schema.current_revision(database))
         with database.connection(read_only=True) as connection:
             self.assertEqual(
-                '004_nothing',
+                '005_nothing',
                 connection.execute(sa.text('SELECT version_num FROM '
                                            'alembic_version')).scalar())
