@@ -1,7 +1,11 @@
 """Finds actions installed as ``wfplatform.actions`` entry points (stevedore).
 
 A pip package adds actions by declaring entry points in that namespace; nothing in
-this repository has to change.
+this repository has to change. Packages written for Mistral declare theirs in
+``mistral.actions``; those load too and run through
+:mod:`wfplatform.actions.mistral_adapter` (a name in both namespaces is ours).
+The registry also applies the operator's ``[actions]`` rules
+(:mod:`wfplatform.actions.policy`) each time it creates an action.
 """
 
 import dataclasses
@@ -9,12 +13,16 @@ import inspect
 import json
 from typing import Any
 
+from oslo_config import cfg
 from stevedore import extension
 
 from wfplatform.actions import base
+from wfplatform.actions import mistral_adapter
+from wfplatform.actions import policy as action_policy
 from wfplatform import exceptions
 
 NAMESPACE = 'wfplatform.actions'
+MISTRAL_NAMESPACE = mistral_adapter.NAMESPACE
 
 
 @dataclasses.dataclass(frozen=True)
@@ -36,8 +44,15 @@ def input_signature(action_class: type) -> str:
         if parameter.default is parameter.empty:
             parts.append(parameter.name)
         else:
-            parts.append(f'{parameter.name}={json.dumps(parameter.default)}')
+            parts.append(f'{parameter.name}={_default_text(parameter.default)}')
     return ', '.join(parts)
+
+
+def _default_text(value: Any) -> str:
+    try:
+        return json.dumps(value)
+    except (TypeError, ValueError):
+        return repr(value)
 
 
 def _describe(name: str, action_class: type) -> ActionDescriptor:
@@ -49,34 +64,57 @@ def _describe(name: str, action_class: type) -> ActionDescriptor:
 
 
 class ActionRegistry:
-    """The installed actions, loaded once per process by whoever owns it."""
+    """The installed actions, loaded once per process by whoever owns it.
 
-    def __init__(self) -> None:
-        manager: extension.ExtensionManager[base.Action] = (
-            extension.ExtensionManager(NAMESPACE, invoke_on_load=False,
-                                       on_load_failure_callback=_load_failed))
-        self._classes: dict[str, type[base.Action]] = {
-            ext.name: ext.plugin for ext in manager}
+    ``conf`` supplies the ``[actions]`` rules; ``policy`` replaces them (tests).
+    """
 
-    def get_class(self, name: str) -> type[base.Action]:
+    def __init__(self, conf: cfg.ConfigOpts = cfg.CONF,
+                 policy: action_policy.ActionPolicy | None = None) -> None:
+        self.policy = (policy if policy is not None
+                       else action_policy.ActionPolicy.from_config(conf))
+        self._mistral_lib: set[str] = set()
+        self._classes: dict[str, type[Any]] = {}
+        for ext in _extensions(MISTRAL_NAMESPACE):
+            self._classes[ext.name] = ext.plugin
+            self._mistral_lib.add(ext.name)
+        for ext in _extensions(NAMESPACE):
+            self._classes[ext.name] = ext.plugin
+            self._mistral_lib.discard(ext.name)
+
+    def get_class(self, name: str) -> type[Any]:
         try:
             return self._classes[name]
         except KeyError:
             raise exceptions.NotFound(f'Action not found [name={name}]') from None
 
     def create(self, name: str, action_input: dict[str, Any]) -> base.Action:
-        """An action instance, or :class:`InvalidInput` naming the bad input."""
+        """An action instance ready to run.
+
+        :class:`InvalidInput` naming the bad input, or :class:`ActionError` if
+        ``[actions]`` does not let it run.
+        """
         action_class = self.get_class(name)
+        self.policy.check(name, getattr(action_class, 'enabled_by', None))
         try:
             inspect.signature(action_class).bind(**action_input)
         except TypeError as error:
             raise exceptions.InvalidInput(
                 f'Invalid input for action {name}: {error} '
                 f'[expected: {input_signature(action_class)}]') from None
-        return action_class(**action_input)
+        action = action_class(**action_input)
+        if name in self._mistral_lib:
+            return mistral_adapter.MistralLibAction(action)
+        return action
 
     def descriptors(self) -> dict[str, ActionDescriptor]:
         return {name: _describe(name, cls) for name, cls in self._classes.items()}
+
+
+def _extensions(namespace: str) -> list[Any]:
+    manager: extension.ExtensionManager[Any] = extension.ExtensionManager(
+        namespace, invoke_on_load=False, on_load_failure_callback=_load_failed)
+    return list(manager)
 
 
 def _load_failed(manager: Any, entry_point: Any, error: BaseException) -> None:
@@ -85,6 +123,6 @@ def _load_failed(manager: Any, entry_point: Any, error: BaseException) -> None:
         f'{error}')
 
 
-def discover() -> dict[str, ActionDescriptor]:
+def discover(conf: cfg.ConfigOpts = cfg.CONF) -> dict[str, ActionDescriptor]:
     """Every installed action, by name."""
-    return ActionRegistry().descriptors()
+    return ActionRegistry(conf).descriptors()

@@ -57,7 +57,7 @@ def _revision(conf: cfg.ConfigOpts) -> None:
 
 
 def _populate(conf: cfg.ConfigOpts) -> None:
-    descriptors = registry.discover()
+    descriptors = registry.discover(conf)
     with _database(conf) as database:
         schema.check_at_head(database, config_files=conf.config_file)
         with database.transaction() as session:

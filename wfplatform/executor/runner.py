@@ -15,6 +15,7 @@ from oslo_serialization import jsonutils
 
 from wfplatform.actions import base
 from wfplatform.actions import registry as action_registry
+from wfplatform import egress
 from wfplatform import exceptions
 
 LOG = logging.getLogger(__name__)
@@ -46,8 +47,11 @@ queue results by root before it opens a transaction."""
 
 class ActionRunner:
     def __init__(self, registry: action_registry.ActionRegistry, report: Report,
-                 workers: int) -> None:
+                 workers: int,
+                 egress_policy: egress.EgressPolicy | None = None) -> None:
+        """``egress_policy`` (``[egress]``) is what ``std.http`` may reach."""
         self._registry = registry
+        self._egress_policy = egress_policy
         self._report = report
         self._pool = futurist.ThreadPoolExecutor(max_workers=workers)
         self._lock = threading.Lock()
@@ -78,7 +82,9 @@ class ActionRunner:
         self._pool.shutdown(wait=wait)
 
     def _run_and_report(self, context: Any, request: ActionRequest) -> None:
-        result = run_action(self._registry, context, request)
+        result = run_action(self._registry, context, request, self._egress_policy)
+        if result is None:
+            return
         if request.root_execution_id is not None:
             result[ROOT_HINT] = request.root_execution_id
         try:
@@ -90,14 +96,26 @@ class ActionRunner:
 
 
 def run_action(registry: action_registry.ActionRegistry, context: Any,
-               request: ActionRequest) -> dict[str, Any]:
-    """Run one action; return ``{'output': …}`` or ``{'error': …}``, never raise."""
+               request: ActionRequest,
+               egress_policy: egress.EgressPolicy | None = None
+               ) -> dict[str, Any] | None:
+    """Run one action; return ``{'output': …}`` or ``{'error': …}``, never raise.
+
+    None when the action is asynchronous and started: its result comes later
+    through ``PUT /v2/action_executions/{id}``, so there is nothing to report.
+    """
     LOG.debug('Running action %s [action_execution_id=%s, execution_id=%s]',
               request.action_name, request.action_execution_id,
               request.workflow_execution_id)
     try:
         action = registry.create(request.action_name, request.action_input)
-        outcome = action.run(_action_context(context, request))
+        outcome = action.run(_action_context(registry, context, request,
+                                             egress_policy))
+        if not action.is_sync():
+            LOG.debug('Action %s is asynchronous; its result comes by callback '
+                      '[action_execution_id=%s]', request.action_name,
+                      request.action_execution_id)
+            return None
     except exceptions.WfplatformError as error:
         return {'error': str(error)}
     except Exception as error:
@@ -113,8 +131,12 @@ def run_action(registry: action_registry.ActionRegistry, context: Any,
     return {'output': jsonutils.to_primitive(outcome, convert_instances=True)}
 
 
-def _action_context(context: Any, request: ActionRequest) -> base.ActionContext:
+def _action_context(registry: action_registry.ActionRegistry, context: Any,
+                    request: ActionRequest,
+                    egress_policy: egress.EgressPolicy | None = None
+                    ) -> base.ActionContext:
     return base.ActionContext(
+        egress=egress_policy,
         action_execution_id=request.action_execution_id,
         task_execution_id=request.task_execution_id,
         workflow_execution_id=request.workflow_execution_id,
@@ -123,4 +145,7 @@ def _action_context(context: Any, request: ActionRequest) -> base.ActionContext:
         user_id=getattr(context, 'user_id', None),
         auth_token=getattr(context, 'auth_token', None),
         service_catalog=getattr(context, 'service_catalog', None),
-        region_name=getattr(context, 'region_name', None))
+        region_name=getattr(context, 'region_name', None),
+        callback_url=registry.policy.callback_url(request.action_execution_id),
+        user_name=getattr(context, 'user_name', None),
+        project_name=getattr(context, 'project_name', None))

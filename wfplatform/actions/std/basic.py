@@ -1,4 +1,5 @@
-"""Standard actions that only move data: noop, echo, fail, sleep."""
+"""Standard actions that only move data: noop, async_noop, echo, fail, sleep,
+test_dict."""
 
 import time
 from typing import Any
@@ -48,3 +49,41 @@ class SleepAction(base.Action):
 
     def run(self, context: base.ActionContext) -> None:
         time.sleep(self.seconds)
+
+
+TEST_DICT_MAX_SIZE = 1_000_000
+"""Most entries std.test_dict makes: more would only exhaust the executor's memory."""
+
+
+class AsyncNoOpAction(base.Action):
+    """Does nothing and stays RUNNING until its result is sent by callback.
+
+    The result comes through ``PUT /v2/action_executions/{id}`` (the context's
+    ``callback_url``) with ``{"state": "SUCCESS"|"ERROR", "output": ...}``.
+    """
+
+    def run(self, context: base.ActionContext) -> None:
+        return None
+
+    def is_sync(self) -> bool:
+        return False
+
+
+class TestDictAction(base.Action):
+    """Returns a dict of ``size`` entries ``<key_prefix><n>: val``, for tests."""
+
+    def __init__(self, size: int = 0, key_prefix: str = '', val: Any = '') -> None:
+        try:
+            self.size = int(size)
+        except (TypeError, ValueError):
+            raise exceptions.InvalidInput(
+                f'std.test_dict: size must be an integer, got {size!r}') from None
+        if not 0 <= self.size <= TEST_DICT_MAX_SIZE:
+            raise exceptions.InvalidInput(
+                f'std.test_dict: size must be between 0 and {TEST_DICT_MAX_SIZE}, '
+                f'got {size!r}')
+        self.key_prefix = key_prefix
+        self.val = val
+
+    def run(self, context: base.ActionContext) -> dict[str, Any]:
+        return {f'{self.key_prefix}{index}': self.val for index in range(self.size)}

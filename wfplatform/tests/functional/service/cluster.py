@@ -78,8 +78,13 @@ class ServiceCluster(fixtures.Fixture):
     def __init__(self, backend: str = 'postgresql', transport: str = 'rabbit',
                  processes: tuple[str, ...] = ('engine', 'executor', 'api'),
                  executor_type: str = 'remote', migrate: bool = True,
-                 extra_config: str = '') -> None:
+                 extra_config: str = '', env: dict[str, str] | None = None) -> None:
+        """A cluster; ``env`` is added to the environment of every child.
+
+        For instance ``PYTHONPATH`` to where an action pack is installed.
+        """
         super().__init__()
+        self.env = dict(env or {})
         self.backend = backend
         self.transport = transport
         self.process_services = processes
@@ -132,11 +137,16 @@ type = {self.executor_type}
 {self.extra_config}
 """
 
-    def db_manage(self, *args: str) -> subprocess.CompletedProcess:
+    def db_manage(self, *args: str,
+                  env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+        """Run wfplatform-db-manage; ``env`` replaces the cluster's ``env``."""
         return subprocess.run(
             [sys.executable, '-m', 'wfplatform.cmd.db_manage', '--config-file',
              self.config_file, *args], capture_output=True, text=True, timeout=120,
-            check=True)
+            check=True, env=self._environment(self.env if env is None else env))
+
+    def _environment(self, extra: dict[str, str]) -> dict[str, str]:
+        return {**os.environ, **extra}
 
     def start_process(self, services: str) -> subprocess.Popen:
         log = open(self.log_path(services), 'w')
@@ -146,7 +156,8 @@ type = {self.executor_type}
         return subprocess.Popen(
             [sys.executable, '-m', 'wfplatform.cmd.server', '--config-file',
              self.config_file, '--server', services],
-            stdout=log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)
+            stdout=log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent,
+            env=self._environment(self.env))
 
     def stop_process(self, process: subprocess.Popen, timeout: float = 30) -> int:
         if process.poll() is None:

@@ -70,6 +70,7 @@ class ActionRunnerTest(testtools.TestCase):
         class Slow:
             def __init__(self, registry):
                 self._registry = registry
+                self.policy = registry.policy
 
             def create(self, name, action_input):
                 first_running.set()

@@ -1,0 +1,1 @@
+"""Example wfplatform actions, installed with pip (see README.rst)."""
