@@ -12,6 +12,7 @@ from oslo_config import cfg
 from oslo_log import log as logging
 
 from wfplatform.actions import registry as action_registry
+from wfplatform.api import action_runs as api_action_runs
 from wfplatform.api import app as api_app
 from wfplatform.api import server as api_server
 from wfplatform.db import database as db_database
@@ -40,8 +41,9 @@ class APIService:
     name = 'api'
 
     def __init__(self, conf: cfg.ConfigOpts, database: db_database.Database,
-                 engine_client: engine_rpc.EngineClient) -> None:
-        app = api_app.setup_app(conf, database, engine_client)
+                 engine_client: engine_rpc.EngineClient,
+                 action_runs: api_action_runs.ActionRuns | None = None) -> None:
+        app = api_app.setup_app(conf, database, engine_client, action_runs)
         self.server = api_server.APIServer(app, conf.api.host, conf.api.port,
                                            threads=conf.api.threads)
 
@@ -83,7 +85,7 @@ def build(names: list[str], conf: cfg.ConfigOpts,
     if {'api', 'engine', 'event-engine'} & set(names):
         database = db_database.Database.from_config(conf)
         schema.check_at_head(database, config_files=conf.config_file)
-    registry = action_registry.ActionRegistry()
+    registry = action_registry.ActionRegistry(conf)
     services: list[Service] = []
     for name in names:
         if name == 'engine':
@@ -102,9 +104,30 @@ def build(names: list[str], conf: cfg.ConfigOpts,
                 database, engine_rpc.EngineClient(transport, conf)))
         elif name == 'api':
             assert database is not None
-            services.append(APIService(conf, database,
-                                       engine_rpc.EngineClient(transport, conf)))
+            services.append(APIService(
+                conf, database, engine_rpc.EngineClient(transport, conf),
+                _action_runs(conf, services, transport, database, registry)))
     return services
+
+
+def _action_runs(conf: cfg.ConfigOpts, services: list[Service],
+                 transport: object, database: db_database.Database,
+                 registry: action_registry.ActionRegistry
+                 ) -> api_action_runs.ActionRuns:
+    """How this process's API sends actions run alone (see ``api.action_runs``).
+
+    Through the engine's outbox when the engine runs here, else with an
+    executor client for remote executors, else by the engine's outbox sweep.
+    """
+    sender: api_action_runs.Sender | None = None
+    engines = [s for s in services if isinstance(s, engine_service.EngineService)]
+    if engines:
+        sender = engines[0].outbox
+    elif conf.executor.type == 'remote':
+        sender = api_action_runs.executor_sender(conf, transport, database)
+    return api_action_runs.ActionRuns(
+        executor_topic=conf.executor.topic, max_wait=conf.api.action_execution_wait,
+        registry=registry, sender=sender)
 
 
 def run(services: list[Service]) -> None:

@@ -17,17 +17,21 @@ from wfplatform.api import hooks
 from wfplatform.api import middleware
 
 
-def setup_app(conf: cfg.ConfigOpts, database: Any,
-              engine_client: Any) -> middleware.WSGIApplication:
+def setup_app(conf: cfg.ConfigOpts, database: Any, engine_client: Any,
+              action_runs: Any = None) -> middleware.WSGIApplication:
     """The API application for ``conf`` (``[api]``, ``[pecan]`` options).
 
     ``database`` is a :class:`wfplatform.db.database.Database`; ``engine_client``
-    an :class:`wfplatform.rpc.engine.EngineClient` or anything with its methods.
+    an :class:`wfplatform.rpc.engine.EngineClient` or anything with its methods;
+    ``action_runs`` an :class:`wfplatform.api.action_runs.ActionRuns`, without
+    which ``POST /v2/action_executions`` answers 503.
     """
+    resources = hooks.ResourcesHook(
+        database, engine_client, conf.api.max_limit, action_runs,
+        conf.api.allow_action_execution_deletion)
     app: middleware.WSGIApplication = pecan.make_app(
         root.RootController(),
-        hooks=[hooks.ContextHook(conf.pecan.auth_enable),
-               hooks.ResourcesHook(database, engine_client, conf.api.max_limit)],
+        hooks=[hooks.ContextHook(conf.pecan.auth_enable), resources],
         force_canonical=False,
         guess_content_type_from_ext=False)
     if conf.pecan.auth_enable:

@@ -1,8 +1,9 @@
 """Pecan hooks: who is asking, and what the controllers work with.
 
 Controllers find everything on ``pecan.request``: the caller's ``context``, the
-``database``, the ``engine_client`` and ``max_limit``. Nothing lives in module
-globals, so two applications (two tests) never share state.
+``database``, the ``engine_client``, ``max_limit`` and what runs actions alone.
+Nothing lives in module globals, so two applications (two tests) never share
+state.
 """
 
 import json
@@ -34,17 +35,28 @@ class ContextHook(hooks.PecanHook):
 
 
 class ResourcesHook(hooks.PecanHook):
-    """Puts the database, the engine client and the list size cap on the request."""
+    """Puts the database, the engine client and the list size cap on the request.
 
-    def __init__(self, database: Any, engine_client: Any, max_limit: int) -> None:
+    Also what runs actions alone (``action_runs``, None if this server does not)
+    and ``allow_action_execution_deletion``.
+    """
+
+    def __init__(self, database: Any, engine_client: Any, max_limit: int,
+                 action_runs: Any = None,
+                 allow_action_execution_deletion: bool = False) -> None:
         self._database = database
         self._engine_client = engine_client
         self._max_limit = max_limit
+        self._action_runs = action_runs
+        self._allow_action_execution_deletion = allow_action_execution_deletion
 
     def before(self, state: Any) -> None:
         state.request.database = self._database
         state.request.engine_client = self._engine_client
         state.request.max_limit = self._max_limit
+        state.request.action_runs = self._action_runs
+        state.request.allow_action_execution_deletion = (
+            self._allow_action_execution_deletion)
 
 
 def context_from_environ(environ: dict[str, Any]) -> wf_context.RequestContext:

@@ -34,7 +34,9 @@ class Collection:
     ``workflow_name`` of an execution is the ``name`` column); sort keys are mapped
     the same way. ``output_fields`` are added by ``include_output=true``;
     ``null_columns`` are the names ``nulls=`` accepts, each with the column that
-    must be NULL.
+    must be NULL. ``not_null_when_filtered`` maps a filter to a column that must
+    then not be NULL: Mistral stores NULL where wfplatform stores a value (a root
+    execution's ``root_execution_id``), and SQL comparisons never match NULL.
     """
 
     name: str
@@ -43,6 +45,8 @@ class Collection:
     filters: Mapping[str, str]
     output_fields: tuple[str, ...] = ()
     null_columns: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    not_null_when_filtered: Mapping[str, str] = dataclasses.field(
+        default_factory=dict)
 
     def parameters(self) -> frozenset[str]:
         extra = {'include_output'} if self.output_fields else set()
@@ -73,7 +77,7 @@ def parse(collection: Collection, params: Mapping[str, str], context: Any,
     _check_names(collection, params)
     fields = _fields(collection, params.get('fields'))
     sort_keys, sort_dirs = _sort_order(params.get('sort_keys'), params.get('sort_dirs'))
-    include_output = _boolean('include_output', params.get('include_output', 'false'))
+    include_output = boolean('include_output', params.get('include_output', 'false'))
     project_id, scope_filters = _scope(params, context)
     wanted = fields or collection.list_fields + (
         collection.output_fields if include_output else ())
@@ -113,12 +117,7 @@ def split(value: str | None, unique: bool = True) -> list[str]:
 
 
 def _check_names(collection: Collection, params: Mapping[str, str]) -> None:
-    allowed = collection.parameters()
-    unknown = sorted(name for name in params if name not in allowed)
-    if unknown:
-        raise exceptions.InvalidInput(
-            f'Unknown query parameter(s) {", ".join(unknown)}; valid: '
-            f'{", ".join(sorted(allowed))}')
+    check_names(params, tuple(collection.parameters()))
 
 
 def _fields(collection: Collection, value: str | None) -> tuple[str, ...]:
@@ -149,6 +148,25 @@ def _sort_order(keys: str | None,
     return tuple(sort_keys), tuple(sort_dirs)
 
 
+def integer(name: str, value: str) -> int:
+    """A query parameter read as WSME reads an ``int``."""
+    try:
+        return int(value)
+    except ValueError:
+        raise exceptions.InvalidInput(
+            f"Invalid input for field/attribute {name}. Value: '{value}'. "
+            'unable to convert to int') from None
+
+
+def check_names(params: Mapping[str, str], allowed: Sequence[str]) -> None:
+    """Refuse query parameters a request does not take."""
+    unknown = sorted(name for name in params if name not in allowed)
+    if unknown:
+        raise exceptions.InvalidInput(
+            f'Unknown query parameter(s) {", ".join(unknown)}; valid: '
+            f'{", ".join(sorted(allowed))}')
+
+
 def _limit(value: str | None, max_limit: int) -> int:
     if value is None or value == '':
         return max_limit
@@ -171,7 +189,10 @@ def _marker(value: str | None) -> str | None:
     return value
 
 
-def _boolean(name: str, value: str) -> bool:
+def boolean(name: str, value: str) -> bool:
+    """A query parameter read as WSME reads a ``bool`` (an empty value is false)."""
+    if not value.strip():
+        return False
     lowered = value.strip().lower()
     if lowered in _TRUE:
         return True
@@ -190,7 +211,7 @@ def _scope(params: Mapping[str, str],
     policy), and an admin's ``project_id`` looks into that project; anyone else's
     ``project_id`` only filters what they may see anyway (public definitions).
     """
-    all_projects = _boolean('all_projects', params.get('all_projects', 'false'))
+    all_projects = boolean('all_projects', params.get('all_projects', 'false'))
     if all_projects and not context.is_admin:
         raise exceptions.Forbidden(
             'Only an admin may list the resources of all projects (all_projects)')
@@ -203,8 +224,11 @@ def _scope(params: Mapping[str, str],
 
 def _filters(collection: Collection,
              params: Mapping[str, str]) -> tuple[repository.Filter, ...]:
-    return tuple(_filter(collection.filters[name], params[name])
-                 for name in collection.filters if name in params)
+    named = [name for name in collection.filters if name in params]
+    implied = dict.fromkeys(collection.not_null_when_filtered[name] for name in named
+                            if name in collection.not_null_when_filtered)
+    return tuple(_filter(collection.filters[name], params[name]) for name in named
+                 ) + tuple(repository.Filter(column, 'neq', None) for column in implied)
 
 
 def _filter(column: str, text: str) -> repository.Filter:

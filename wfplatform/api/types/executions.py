@@ -72,6 +72,11 @@ parent task (``mistral execution-list --rootsonly`` sends
 ``nulls=root_execution_id``)."""
 
 
+NOT_NULL_WHEN_FILTERED = {'root_execution_id': 'task_execution_id'}
+"""A ``root_execution_id`` filter never matches a root execution, whose column is
+NULL in Mistral (wfplatform stores the root's own id there)."""
+
+
 def to_wire(record: Mapping[str, Any]) -> common.WireObject:
     """One execution; fields whose columns were not read are left out."""
     wire = common.build(record, FIELDS)

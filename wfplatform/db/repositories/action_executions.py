@@ -47,6 +47,13 @@ def update(session: orm.Session, id: str, **values: Any) -> common.Row:
     return common.update_row(session, row, values)
 
 
+def delete(session: orm.Session, id: str, *, project_id: str | None = None) -> None:
+    """Delete the action execution, if ``project_id`` may see it (any when None)."""
+    row = common.find_by_id(session, _MODEL, id, kind=_KIND, project_id=project_id)
+    session.delete(row)
+    session.flush()
+
+
 def list_for_task(session: orm.Session, task_execution_id: str) -> common.Rows:
     """Every action execution of one task, oldest first, in one query."""
     statement = (sa.select(_MODEL)

@@ -2,7 +2,9 @@
 
 Every state change goes through the engine; reads go to the database directly.
 PUT pauses, resumes, cancels or ends an execution, or changes its description or
-env. Deleting executions is not routed yet: pecan answers 405.
+env. DELETE removes a completed execution (any with ``force=true``) with its
+tasks, action executions and sub-workflow executions. ``/<id>/report`` and
+``/<id>/executions`` show the tree under an execution.
 """
 
 from typing import Any, Mapping
@@ -13,20 +15,26 @@ from webob import exc as webob_exc
 
 from wfplatform.api import body
 from wfplatform.api.controllers.v2 import common
+from wfplatform.api.controllers.v2 import sub_executions
 from wfplatform.api.controllers.v2 import tasks
+from wfplatform.api import execution_tree
 from wfplatform.api import listing
 from wfplatform.api.types import executions as execution_types
 from wfplatform.db.repositories import workflow_executions
 from wfplatform import exceptions
+from wfplatform.workflow import states
 
 COLLECTION = listing.Collection(
     name='executions', fields=execution_types.FIELDS,
     list_fields=execution_types.LIST_FIELDS, filters=execution_types.FILTERS,
-    output_fields=('output',), null_columns=execution_types.NULL_COLUMNS)
+    output_fields=('output',), null_columns=execution_types.NULL_COLUMNS,
+    not_null_when_filtered=execution_types.NOT_NULL_WHEN_FILTERED)
 
 
 class ExecutionsController(rest.RestController):
     tasks = tasks.ExecutionTasksController()
+    report = sub_executions.ExecutionReportController()
+    executions = sub_executions.ExecutionSubExecutionsController()
 
     @pecan.expose('json')
     def get_all(self) -> dict[str, Any]:
@@ -84,6 +92,38 @@ class ExecutionsController(rest.RestController):
             state_info=request.state_info, description=request.description,
             env=dict(request.env) if request.env is not None else None)
         return execution_types.to_wire(record)
+
+    @pecan.expose()
+    def delete(self, id: str | None = None) -> None:
+        """Delete an execution and everything under it: 204.
+
+        Only a completed one unless ``force=true`` (403 otherwise, as Mistral).
+        The root's row is locked first, as the engine locks it, so an engine
+        working on the same tree finishes before the rows go.
+        """
+        if id is None:
+            raise webob_exc.HTTPMethodNotAllowed()
+        params = dict(pecan.request.GET.items())
+        listing.check_names(params, ('force',))
+        force = listing.boolean('force', params.get('force', ''))
+        project_id = common.project_scope()
+
+        def operation(session: Any) -> None:
+            record = workflow_executions.get(session, id, project_id=project_id)
+            workflow_executions.get_for_update(session, record['root_execution_id'])
+            if not force and not states.is_completed(record['state']):
+                raise exceptions.Forbidden(
+                    f"Only completed executions can be deleted. Execution {id} "
+                    f"is in {record['state']} state")
+            tree = execution_tree.read(session, record['root_execution_id'],
+                                       with_actions=False)
+            for execution_id in reversed(execution_tree.descendants(tree, id)):
+                workflow_executions.delete(
+                    session, execution_id,
+                    project_id=project_id if execution_id == id else None)
+
+        common.write(operation)
+        pecan.response.status = 204
 
 
 def _based_on_source(

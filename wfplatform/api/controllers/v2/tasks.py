@@ -1,6 +1,7 @@
 """``/v2/tasks`` and ``/v2/executions/<id>/tasks``: read and list task executions.
 
-PUT reruns or skips a failed task through the engine.
+PUT reruns or skips a failed task through the engine; ``/<id>/executions`` lists
+the sub-workflow executions a task started.
 """
 
 from typing import Any
@@ -12,6 +13,7 @@ from webob import exc as webob_exc
 from wfplatform.api import body
 from wfplatform.api.controllers.v2 import action_executions
 from wfplatform.api.controllers.v2 import common
+from wfplatform.api.controllers.v2 import sub_executions
 from wfplatform.api import listing
 from wfplatform.api.types import tasks as task_types
 from wfplatform.db.repositories import task_executions
@@ -39,6 +41,7 @@ class ExecutionTasksController(rest.RestController):
 
 class TasksController(rest.RestController):
     action_executions = action_executions.TaskActionExecutionsController()
+    executions = sub_executions.TaskSubExecutionsController()
 
     @pecan.expose('json')
     def get_all(self) -> dict[str, Any]:

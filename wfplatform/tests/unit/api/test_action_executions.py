@@ -76,7 +76,7 @@ class TestActionExecutions(base.ApiTestCase):
                                 expect_errors=True)
         self.assertFault(response, 404, missing)
 
-    def test_post_is_not_routed_yet(self):
+    def test_post_without_a_way_to_run_actions_is_503(self):
         response = self.app.post_json('/v2/action_executions', {'name': 'std.noop'},
                                       expect_errors=True)
-        self.assertFault(response, 405)
+        self.assertFault(response, 503, 'not set up to run actions alone')

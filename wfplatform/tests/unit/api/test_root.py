@@ -44,8 +44,8 @@ class TestFaults(base.ApiTestCase):
         self.assertFault(response, 404)
 
     def test_unrouted_method_is_405(self):
-        response = self.app.delete('/v2/executions/1', expect_errors=True)
-        self.assertFault(response, 405, 'DELETE', '/v2/executions/1')
+        response = self.app.delete('/v2/tasks/1', expect_errors=True)
+        self.assertFault(response, 405, 'DELETE', '/v2/tasks/1')
 
     def test_put_on_the_executions_collection_is_405(self):
         response = self.app.put_json('/v2/executions', {'state': 'PAUSED'},
