@@ -21,6 +21,7 @@ from wfplatform.db.repositories import workflow_executions
 from wfplatform.engine import dispatcher as engine_dispatcher
 from wfplatform import exceptions
 from wfplatform.workflow import commands as cmd
+from wfplatform.workflow import data
 from wfplatform.workflow import states
 
 USER_STATES = (states.RUNNING, states.PAUSED, states.SUCCESS, states.ERROR,
@@ -152,7 +153,7 @@ class Family:
                 f'in IDLE, PAUSED, or ERROR state; execution {execution_id} is '
                 f'{state}.')
         params = dict(self.records[execution_id].get('params') or {})
-        params['env'] = _merged(params.get('env') or {}, env)
+        params['env'] = data.deep_merge(params.get('env') or {}, env)
         self.records[execution_id] = workflow_executions.update(
             self.session, execution_id, params=params)
 
@@ -282,14 +283,3 @@ class Family:
                           processed=False)
         self.parent_tasks[task['id']] = task_executions.update(
             self.session, task['id'], **values)
-
-
-def _merged(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
-    """``override`` laid over ``base``, nested objects merged key by key."""
-    merged = dict(base)
-    for key, value in override.items():
-        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
-            merged[key] = _merged(merged[key], value)
-        else:
-            merged[key] = value
-    return merged

@@ -78,3 +78,14 @@ def evaluate_output(expression: Any, context: Mapping[str, Any],
     if expression is None:
         return {}
     return expressions.evaluate(expression, context, runtime)
+
+
+def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    """``override`` laid over ``base``, nested objects merged key by key."""
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged

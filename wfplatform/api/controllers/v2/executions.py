@@ -7,7 +7,7 @@ tasks, action executions and sub-workflow executions. ``/<id>/report`` and
 ``/<id>/executions`` show the tree under an execution.
 """
 
-from typing import Any, Mapping
+from typing import Any
 
 import pecan
 from pecan import rest
@@ -22,6 +22,7 @@ from wfplatform.api import listing
 from wfplatform.api.types import executions as execution_types
 from wfplatform.db.repositories import workflow_executions
 from wfplatform import exceptions
+from wfplatform.workflow import data
 from wfplatform.workflow import states
 
 COLLECTION = listing.Collection(
@@ -140,17 +141,6 @@ def _based_on_source(
                             else source['workflow_namespace']),
         description=(f"{request.description} Based on the execution "
                      f"'{source_id}'").strip(),
-        input=_merged(source['input'] or {}, request.input),
-        params=_merged(source['params'] or {}, request.params),
+        input=data.deep_merge(source['input'] or {}, request.input),
+        params=data.deep_merge(source['params'] or {}, request.params),
         id=request.id, source_execution_id=source_id)
-
-
-def _merged(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
-    """``override`` laid over ``base``, nested objects merged key by key."""
-    merged = dict(base)
-    for key, value in override.items():
-        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
-            merged[key] = _merged(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
