@@ -112,7 +112,7 @@ class ActionExecutionsController(rest.RestController):
         common.write(lambda session: action_runs.forget(session, record['id']))
         return {**action_execution_types.to_wire(record, {}), 'id': None}
 
-    @pecan.expose()
+    @pecan.expose(content_type='application/json')
     def delete(self, id: str | None = None) -> None:
         """Delete a completed action execution run alone: 204.
 

@@ -116,7 +116,7 @@ class ActionsController(rest.RestController):
         records = common.write(update)
         return {'actions': [action_types.to_wire(record) for record in records]}
 
-    @pecan.expose()
+    @pecan.expose(content_type='application/json')
     def delete(self, identifier: str | None = None,
                namespace: str | None = None) -> None:
         """Delete an ad-hoc action: 204; 400 for a system action, as in Mistral."""

@@ -84,7 +84,7 @@ class AlarmTriggersController(rest.RestController):
         wire['url'] = f'{wire["url"]}?token={secret}'
         return wire
 
-    @pecan.expose()
+    @pecan.expose(content_type='application/json')
     def delete(self, id: str | None = None) -> None:
         if id is None:
             raise webob_exc.HTTPMethodNotAllowed()

@@ -75,7 +75,7 @@ class CronTriggersController(rest.RestController):
         pecan.response.status = 201
         return trigger_types.to_wire(record)
 
-    @pecan.expose()
+    @pecan.expose(content_type='application/json')
     def delete(self, identifier: str | None = None) -> None:
         """Delete a trigger by name or id and cancel its pending firing."""
         if identifier is None:

@@ -61,7 +61,7 @@ class EnvironmentsController(rest.RestController):
             session, name, project_id=project_id, **values))
         return environment_types.to_wire(record)
 
-    @pecan.expose()
+    @pecan.expose(content_type='application/json')
     def delete(self, name: str | None = None) -> None:
         if name is None:
             raise webob_exc.HTTPMethodNotAllowed()

@@ -75,7 +75,7 @@ class EventTriggersController(rest.RestController):
 
         return trigger_types.to_wire(common.write(update))
 
-    @pecan.expose()
+    @pecan.expose(content_type='application/json')
     def delete(self, id: str | None = None) -> None:
         trigger_id, project_id = _required(id), common.context().project_id
         common.write(lambda session: event_triggers.delete(

@@ -94,7 +94,7 @@ class ExecutionsController(rest.RestController):
             env=dict(request.env) if request.env is not None else None)
         return execution_types.to_wire(record)
 
-    @pecan.expose()
+    @pecan.expose(content_type='application/json')
     def delete(self, id: str | None = None) -> None:
         """Delete an execution and everything under it: 204.
 

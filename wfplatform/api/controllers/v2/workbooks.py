@@ -98,7 +98,7 @@ class WorkbooksController(rest.RestController):
 
         return workbook_types.to_wire(common.write(update))
 
-    @pecan.expose()
+    @pecan.expose(content_type='application/json')
     def delete(self, name: str | None = None) -> None:
         """Delete the workbook and its members: 204."""
         if name is None:

@@ -92,7 +92,7 @@ class WorkflowsController(rest.RestController):
         wires = [workflow_types.to_wire(record) for record in records]
         return wires[0] if identifier else {'workflows': wires}
 
-    @pecan.expose()
+    @pecan.expose(content_type='application/json')
     def delete(self, identifier: str | None = None) -> None:
         if identifier is None:
             raise webob_exc.HTTPMethodNotAllowed()

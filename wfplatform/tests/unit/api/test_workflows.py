@@ -210,6 +210,13 @@ class TestDelete(base.ApiTestCase):
         self.assertEqual(b'', response.body)
         self.app.get('/v2/workflows/greet', status=404)
 
+    def test_delete_accepts_a_json_only_client(self):
+        self.create_workflows()
+        response = self.app.delete('/v2/workflows/greet',
+                                   headers={'Accept': 'application/json'})
+        self.assertEqual(204, response.status_int)
+        self.assertEqual(b'', response.body)
+
     def test_delete_by_id_in_namespace(self):
         [workflow] = self.create_workflows(namespace='team')
         self.app.delete(f'/v2/workflows/{workflow["id"]}', status=204)
