@@ -5,6 +5,8 @@ current triggers (``set_triggers``) and one notification at a time (``handle``).
 As in Mistral, a trigger fires when a notification arrives on its exchange and
 topic with an ``event_type`` equal to its ``event`` (exact match), and the
 notification reaches the workflow as ``params.event_params``, not as input.
+The traits the operator's event definitions (:mod:`.event_definitions`) find in
+it are added there as ``traits``.
 """
 
 import collections
@@ -18,6 +20,7 @@ from oslo_log import log as logging
 from wfplatform import context as wf_context
 from wfplatform.db.repositories import common as repository
 from wfplatform.rpc import engine as engine_rpc
+from wfplatform.triggers import event_definitions
 
 LOG = logging.getLogger(__name__)
 
@@ -41,12 +44,33 @@ class Notification:
     metadata: Mapping[str, Any]
 
 
-def event_params(notification: Notification) -> dict[str, Any]:
+def document(notification: Notification) -> dict[str, Any]:
+    """The notification as event definitions' ``fields`` paths see it.
+
+    The context is there twice: as ``context`` and, under the names
+    Ceilometer's definitions use, as ``_context_<key>``.
+    """
+    context = dict(notification.context)
+    return {
+        'event_type': notification.event_type,
+        'publisher_id': notification.publisher_id,
+        'payload': notification.payload,
+        'message_id': notification.metadata.get('message_id'),
+        'timestamp': notification.metadata.get('timestamp'),
+        'context': context,
+        **{f'_context_{key}': value for key, value in context.items()},
+    }
+
+
+def event_params(notification: Notification,
+                 definitions: event_definitions.Definitions = event_definitions.NONE
+                 ) -> dict[str, Any]:
     """What the workflow sees as ``params.event_params``.
 
     Mistral's default properties (``service``, ``project_id``, ``user_id``,
     ``timestamp``) plus, additively, the whole notification: ``event_type``,
-    ``payload``, ``publisher_id`` and ``message_id``.
+    ``payload``, ``publisher_id`` and ``message_id``; and ``traits``, what
+    ``definitions`` take out of it (``{}`` when none matches).
     """
     context = notification.context
     return {
@@ -58,6 +82,8 @@ def event_params(notification: Notification) -> dict[str, Any]:
         'payload': notification.payload,
         'publisher_id': notification.publisher_id,
         'message_id': notification.metadata.get('message_id'),
+        'traits': definitions.traits(notification.event_type,
+                                     document(notification)),
     }
 
 
@@ -115,9 +141,12 @@ class EventEngine:
     """
 
     def __init__(self, engine_client: engine_rpc.EngineClient,
-                 auth_enable: bool) -> None:
+                 auth_enable: bool,
+                 definitions: event_definitions.Definitions = event_definitions.NONE
+                 ) -> None:
         self._engine_client = engine_client
         self._auth_enable = auth_enable
+        self._definitions = definitions
         self._index = TriggerIndex()
 
     @property
@@ -133,7 +162,7 @@ class EventEngine:
                     if self._may_fire(trigger, notification)]
         if not triggers:
             return
-        params = event_params(notification)
+        params = event_params(notification, self._definitions)
         for trigger in triggers:
             self._start(trigger, notification, params)
 

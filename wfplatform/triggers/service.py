@@ -10,8 +10,12 @@ Each pair has its own listener pool, ``<listener_pool_name>.<exchange>.<topic>``
 shared by every event engine: on RabbitMQ that is one durable queue per pair, so a
 notification is handled by one event engine only and waits in the queue while the
 event engines restart.
+
+``[event_engine] event_definitions_file`` is read and checked once, when the
+service is built: a bad file stops the process before it listens.
 """
 
+import os
 import threading
 from typing import Any
 
@@ -22,6 +26,7 @@ import oslo_messaging as messaging
 from wfplatform.db import database as db_database
 from wfplatform.db.repositories import event_triggers
 from wfplatform.rpc import engine as engine_rpc
+from wfplatform.triggers import event_definitions
 from wfplatform.triggers import event_engine
 
 LOG = logging.getLogger(__name__)
@@ -53,12 +58,17 @@ class EventEngineService:
     def __init__(self, conf: cfg.ConfigOpts, transport: messaging.Transport,
                  database: db_database.Database,
                  engine_client: engine_rpc.EngineClient) -> None:
-        """``transport`` is the notification transport the listeners read."""
+        """``transport`` is the notification transport the listeners read.
+
+        ``InvalidConfiguration`` when the event definitions file is bad.
+        """
         self._transport = transport
         self._database = database
         self._pool = conf.event_engine.listener_pool_name
         self._interval = conf.event_engine.reload_interval
-        self.engine = event_engine.EventEngine(engine_client, conf.pecan.auth_enable)
+        self.definitions = _definitions(conf)
+        self.engine = event_engine.EventEngine(engine_client, conf.pecan.auth_enable,
+                                               self.definitions)
         self._listeners: dict[event_engine.Pair, messaging.MessageHandlingServer] = {}
         self._stopping = threading.Event()
         self._reloader = threading.Thread(target=self._reload_periodically,
@@ -68,8 +78,10 @@ class EventEngineService:
         """Read the triggers and listen; a database error here stops the start."""
         self.reload()
         self._reloader.start()
-        LOG.info('Event engine started: reading event triggers every %s s',
-                 self._interval)
+        LOG.info('Event engine started: reading event triggers every %s s; '
+                 '%d event definition(s) from %s', self._interval,
+                 len(self.definitions.definitions),
+                 self.definitions.source or 'no file')
 
     def stop(self) -> None:
         """Stop reading triggers, then stop each listener after its work in flight."""
@@ -124,3 +136,17 @@ class EventEngineService:
         listener.stop()
         listener.wait()
         LOG.info('Stopped listening on exchange %s, topic %s', *pair)
+
+
+def _definitions(conf: cfg.ConfigOpts) -> event_definitions.Definitions:
+    """The configured event definitions, or none.
+
+    A relative path is looked for as oslo.config looks for files (beside the
+    configuration files first), then in the working directory.
+    """
+    path = conf.event_engine.event_definitions_file
+    if not path:
+        return event_definitions.NONE
+    if not os.path.isabs(path):
+        path = conf.find_file(path) or path
+    return event_definitions.load(path)

@@ -1,10 +1,12 @@
-"""The event engine: matching, ``event_params``, idempotent starts, reloads.
+"""The event engine: matching, ``event_params`` and traits, idempotent starts,
+reloads.
 
 The service runs in-process against :class:`EngineFixture` (SQLite, ``fake://``);
 notifications are published the way Nova publishes them, on exchange ``nova``.
 """
 
 import json
+import os
 from typing import Any
 
 import fixtures
@@ -17,9 +19,11 @@ from wfplatform import config
 from wfplatform.db.repositories import common
 from wfplatform.db.repositories import event_triggers
 from wfplatform.db.repositories import workflow_executions
+from wfplatform import exceptions
 from wfplatform.rpc import transport as rpc_transport
 from wfplatform.tests.fixtures import engine as engine_fixtures
 from wfplatform.tests import waiting
+from wfplatform.triggers import event_definitions
 from wfplatform.triggers import event_engine
 from wfplatform.triggers import service as trigger_service
 
@@ -36,6 +40,20 @@ on_instance:
 CREATE_END = 'compute.instance.create.end'
 
 PAYLOAD = {'instance_id': 'a1b2', 'state': 'active', 'flavor': {'vcpus': 2}}
+
+DEFINITIONS = """
+- event_type: compute.instance.*
+  traits:
+    instance_id:
+      fields: payload.instance_id
+    host:
+      fields: [payload.host, publisher_id]
+    vcpus:
+      type: int
+      fields: payload.flavor.vcpus
+    project:
+      fields: _context_project_id
+"""
 
 
 def nova_notifier(exchange: str = 'nova') -> messaging.Notifier:
@@ -67,11 +85,25 @@ class EventEngineServiceTest(testtools.TestCase):
         self.workflow = self.fixture.define(WORKFLOW)
         conf = self.fixture.conf
         conf.set_override('reload_interval', 0.2, group='event_engine')
-        self.service = trigger_service.EventEngineService(
-            conf, rpc_transport.get_notification_transport(conf),
-            self.fixture.database, self.fixture.engine_client)
+        self.tempdir = self.useFixture(fixtures.TempDir()).path
+        conf.set_override('event_definitions_file',
+                          self.write('definitions.yaml', DEFINITIONS),
+                          group='event_engine')
+        self.service = self.build_service()
         self.service.start()
         self.addCleanup(self.service.stop)
+
+    def write(self, name: str, text: str) -> str:
+        path = os.path.join(self.tempdir, name)
+        with open(path, 'w') as file:
+            file.write(text)
+        return path
+
+    def build_service(self) -> trigger_service.EventEngineService:
+        conf = self.fixture.conf
+        return trigger_service.EventEngineService(
+            conf, rpc_transport.get_notification_transport(conf),
+            self.fixture.database, self.fixture.engine_client)
 
     def create_trigger(self, **values):
         values = {'name': 'on-create', 'workflow_id': self.workflow['id'],
@@ -116,6 +148,8 @@ class EventEngineServiceTest(testtools.TestCase):
         self.assertEqual(('p1', 'u1'), (params['project_id'], params['user_id']))
         self.assertIsNotNone(params['message_id'])
         self.assertIsNotNone(params['timestamp'])
+        self.assertEqual({'instance_id': 'a1b2', 'host': 'compute.host1',
+                          'vcpus': 2, 'project': 'p1'}, params['traits'])
         self.assertEqual({'type': 'event_trigger', 'id': trigger['id'],
                           'name': 'on-create'},
                          json.loads(execution['description'])['triggered_by'])
@@ -151,6 +185,26 @@ class EventEngineServiceTest(testtools.TestCase):
         self.delete_trigger(second)
         self.assertEqual(frozenset(), self.service.pairs)
 
+    def test_a_bad_definitions_file_stops_the_service_being_built(self):
+        path = self.write('bad.yaml', '- event_type: compute.*\n'
+                                      '  traits: {host: {fields: [publisher_id], '
+                                      'type: text}}\n')
+        self.fixture.conf.set_override('event_definitions_file', path,
+                                       group='event_engine')
+        error = self.assertRaises(exceptions.InvalidConfiguration,
+                                  self.build_service)
+        self.assertEqual(f"Invalid event definitions file {path}: definition 1 "
+                         f"(line 1): trait host: type 'text' is not one of "
+                         f"string, int, float, datetime", str(error))
+        self.fixture.conf.set_override('event_definitions_file',
+                                       path + '.missing', group='event_engine')
+        self.assertRaises(exceptions.InvalidConfiguration, self.build_service)
+
+    def test_without_a_definitions_file_there_are_no_definitions(self):
+        self.fixture.conf.clear_override('event_definitions_file',
+                                         group='event_engine')
+        self.assertIs(event_definitions.NONE, self.build_service().definitions)
+
     def test_periodic_reload_picks_up_a_new_trigger_without_a_restart(self):
         with self.fixture.database.transaction() as session:
             event_triggers.create(
@@ -185,11 +239,45 @@ class MatchingTest(testtools.TestCase):
         super().setUp()
         self.useFixture(fixtures.FakeLogger())
 
-    def engine(self, auth_enable: bool, *triggers: dict[str, Any]):
+    def engine(self, auth_enable: bool, *triggers: dict[str, Any],
+               definitions: event_definitions.Definitions = event_definitions.NONE):
         client = FakeEngineClient()
-        engine = event_engine.EventEngine(client, auth_enable)  # type: ignore
+        engine = event_engine.EventEngine(client, auth_enable,  # type: ignore
+                                          definitions)
         engine.set_triggers(triggers)
         return engine, client
+
+    def test_traits_join_mistrals_event_params_which_stay_as_they_were(self):
+        engine, client = self.engine(
+            False, trigger(), definitions=event_definitions.parse(DEFINITIONS))
+        engine.handle(notification(project_id='p9', user_id='u9'))
+        params = client.calls[0]['params']['event_params']
+        self.assertEqual({'instance_id': 'a1b2', 'host': 'compute.host1',
+                          'vcpus': 2, 'project': 'p9'}, params.pop('traits'))
+        self.assertEqual({'service': 'compute.host1', 'project_id': 'p9',
+                          'user_id': 'u9', 'timestamp': '2026-11-23 12:00:00',
+                          'event_type': CREATE_END, 'payload': PAYLOAD,
+                          'publisher_id': 'compute.host1', 'message_id': 'm-1'},
+                         params)
+
+    def test_without_definitions_or_a_matching_one_traits_are_empty(self):
+        engine, client = self.engine(False, trigger(), trigger(
+            id='t2', event='image.upload'),
+            definitions=event_definitions.parse(DEFINITIONS))
+        engine.handle(notification('image.upload'))
+        self.assertEqual({}, client.calls[0]['params']['event_params']['traits'])
+        self.assertEqual({}, event_engine.event_params(notification())['traits'])
+
+    def test_the_document_offers_the_context_under_ceilometers_names_too(self):
+        document = event_engine.document(
+            notification(project_id='p1', request_id='req-1'))
+        self.assertEqual(('p1', 'req-1', 'p1'),
+                         (document['_context_project_id'],
+                          document['_context_request_id'],
+                          document['context']['project_id']))
+        self.assertEqual(('m-1', '2026-11-23 12:00:00', PAYLOAD),
+                         (document['message_id'], document['timestamp'],
+                          document['payload']))
 
     def test_without_auth_every_matching_trigger_fires(self):
         engine, client = self.engine(False, trigger(), trigger(id='t2'))
@@ -244,6 +332,9 @@ class ConfigTest(testtools.TestCase):
 
     def test_reload_interval_defaults_to_two_seconds(self):
         self.assertEqual(2.0, self.conf.event_engine.reload_interval)
+
+    def test_no_event_definitions_file_by_default(self):
+        self.assertIsNone(self.conf.event_engine.event_definitions_file)
 
     def test_all_in_one_without_urls_listens_in_process(self):
         self.assertEqual('fake://', self.notification_url(True))
