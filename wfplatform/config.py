@@ -88,6 +88,15 @@ executor_opts: list[cfg.Opt] = [
                             'defaults to [DEFAULT] host.'),
     cfg.IntOpt('workers', default=16, min=1,
                help='Actions one executor runs at the same time.'),
+    cfg.FloatOpt('report_running_after', default=1.0, min=0.0,
+                 help='With [coordination] backend_url set: seconds an action '
+                      'must have been held by a remote executor before the '
+                      'executor tells the engine it holds it, which is what '
+                      'lets the engine re-run or fail the action if this '
+                      'executor is lost. Shorter actions cost no extra message; '
+                      'an action whose executor dies before this report stays '
+                      'RUNNING until its task timeout. 0 reports every action '
+                      '(one more message per action, batched).'),
 ]
 
 notifier_opts: list[cfg.Opt] = [
@@ -121,15 +130,15 @@ notifier_opts: list[cfg.Opt] = [
 
 egress_opts: list[cfg.Opt] = [
     cfg.BoolOpt('allow_loopback', default=False,
-                help='Let std.http and webhook notifications connect to loopback '
+                help='Let std.http, cloud actions and webhooks connect to loopback '
                      'addresses (127.0.0.0/8, ::1, 0.0.0.0): the services\' own '
                      'host.'),
     cfg.BoolOpt('allow_link_local', default=False,
-                help='Let std.http and webhook notifications connect to '
+                help='Let std.http, cloud actions and webhooks connect to '
                      'link-local addresses (169.254.0.0/16, fe80::/10), where '
                      'the cloud metadata service hands out credentials.'),
     cfg.BoolOpt('allow_private', default=True,
-                help='Let std.http and webhook notifications connect to private '
+                help='Let std.http, cloud actions and webhooks connect to private '
                      'addresses (10/8, 172.16/12, 192.168/16, fc00::/7). On by '
                      'default: the cloud\'s own services usually live there.'),
     cfg.ListOpt('allowed_hosts', default=[],
@@ -148,6 +157,16 @@ event_engine_opts: list[cfg.Opt] = [
                  help='Seconds between reads of the event trigger table: how soon '
                       'an event engine follows triggers being created, changed or '
                       'deleted.'),
+    cfg.StrOpt('event_definitions_file',
+               help='YAML file mapping notification event types (glob '
+                    'patterns) to traits taken out of the notification, which '
+                    'workflows started by event triggers find in '
+                    'event_params.traits; the format is Ceilometer\'s '
+                    'event_definitions.yaml (see '
+                    'etc/wfplatform/event_definitions.yaml.sample). Checked when '
+                    'the event engine starts: a bad file stops it. Unset: no '
+                    'traits. A relative path is looked for beside the '
+                    'configuration files.'),
 ]
 
 actions_opts: list[cfg.Opt] = [
@@ -169,6 +188,62 @@ actions_opts: list[cfg.Opt] = [
                     '/v2/action_executions/<id>, as Mistral gives.'),
 ]
 
+cloud_opts: list[cfg.Opt] = [
+    cfg.URIOpt('auth_url', schemes=['http', 'https'],
+               help='Keystone URL (e.g. http://keystone.example.com:5000/v3) '
+                    'for the service credentials below. The cloud actions '
+                    '(nova.*, glance.*, cinder.*, neutron.*, heat.*, aodh.*) act '
+                    'as the caller with the caller\'s token when the request '
+                    'carries one; without one (authentication off) they act '
+                    'with these credentials, and fail if auth_url is unset.'),
+    cfg.StrOpt('username',
+               help='User of the service credentials the cloud actions use '
+                    'when the request carries no token.'),
+    cfg.StrOpt('password', secret=True,
+               help='Password of [cloud] username.'),
+    cfg.StrOpt('project_name',
+               help='Project the service credentials are scoped to.'),
+    cfg.StrOpt('user_domain_name', default='Default',
+               help='Domain of [cloud] username.'),
+    cfg.StrOpt('project_domain_name', default='Default',
+               help='Domain of [cloud] project_name.'),
+    cfg.StrOpt('region_name',
+               help='Region the cloud actions use when neither the action '
+                    '(action_region) nor the request names one.'),
+    cfg.StrOpt('interface', default='public',
+               choices=['public', 'internal', 'admin'],
+               help='Which endpoints of the service catalog the cloud actions '
+                    'call.'),
+    cfg.FloatOpt('timeout', default=60.0, min=1.0,
+                 help='Seconds to wait for each HTTP response from the cloud.'),
+    cfg.StrOpt('cafile',
+               help='CA bundle to verify the cloud\'s TLS certificates; the '
+                    'system\'s when unset.'),
+    cfg.BoolOpt('insecure', default=False,
+                help='Do not verify the cloud\'s TLS certificates.'),
+]
+
+coordination_opts: list[cfg.Opt] = [
+    cfg.StrOpt('backend_url', default='', secret=True,
+               help='tooz backend every service process joins its service '
+                    'group on, e.g. redis://127.0.0.1:6379, '
+                    'etcd3+http://127.0.0.1:2379, zookeeper://127.0.0.1:2181 '
+                    'or file:///var/lib/wfplatform/coordination (one host '
+                    'only). Empty: single-node mode, without GET /v2/services '
+                    'and without detection of lost executors.'),
+    cfg.FloatOpt('heartbeat_interval', default=1.0, min=0.1,
+                 help='Seconds between two heartbeats of a service process, '
+                      'and between two checks for lost executors by the '
+                      'leading engine.'),
+    cfg.FloatOpt('member_timeout', default=10.0, min=1.0,
+                 help='Seconds without a heartbeat after which a process counts '
+                      'as gone (and a leading engine is replaced). Sets the '
+                      'driver\'s membership and lock timeouts unless the URL '
+                      'sets them. A lost executor\'s actions are re-run or '
+                      'failed about member_timeout + 4 heartbeats after it '
+                      'died.'),
+]
+
 _GROUPS: dict[str | None, list[cfg.Opt]] = {
     None: default_opts,
     'api': api_opts,
@@ -179,6 +254,8 @@ _GROUPS: dict[str | None, list[cfg.Opt]] = {
     'event_engine': event_engine_opts,
     'actions': actions_opts,
     'egress': egress_opts,
+    'coordination': coordination_opts,
+    'cloud': cloud_opts,
 }
 
 

@@ -4,9 +4,10 @@ Any combination of services can share a process (``--server api,engine``); with
 ``all``, the embedded default (SQLite, ``fake://``) is a complete installation.
 """
 
+import os
 import signal
 import threading
-from typing import Protocol
+from typing import Any, Protocol
 
 from oslo_config import cfg
 from oslo_log import log as logging
@@ -15,8 +16,10 @@ from wfplatform.actions import registry as action_registry
 from wfplatform.api import action_runs as api_action_runs
 from wfplatform.api import app as api_app
 from wfplatform.api import server as api_server
+from wfplatform.coordination import coordinator as coordination
 from wfplatform.db import database as db_database
 from wfplatform.db import schema
+from wfplatform.engine import executor_loss
 from wfplatform.engine import service as engine_service
 from wfplatform.executor import service as executor_service
 from wfplatform.notifier import service as notifier_service
@@ -86,6 +89,7 @@ def build(names: list[str], conf: cfg.ConfigOpts,
         database = db_database.Database.from_config(conf)
         schema.check_at_head(database, config_files=conf.config_file)
     registry = action_registry.ActionRegistry(conf)
+    coordinator = coordination.from_config(conf, conf.host)
     services: list[Service] = []
     for name in names:
         if name == 'engine':
@@ -93,8 +97,9 @@ def build(names: list[str], conf: cfg.ConfigOpts,
             services.append(engine_service.EngineService(conf, transport, database,
                                                          registry))
         elif name == 'executor':
-            services.append(executor_service.ExecutorService(conf, transport,
-                                                             registry))
+            services.append(executor_service.ExecutorService(
+                conf, transport, registry,
+                coordinator.member_id if coordinator is not None else None))
         elif name == 'notifier':
             services.append(notifier_service.NotifierService(conf, transport))
         elif name == 'event-engine':
@@ -107,7 +112,53 @@ def build(names: list[str], conf: cfg.ConfigOpts,
             services.append(APIService(
                 conf, database, engine_rpc.EngineClient(transport, conf),
                 _action_runs(conf, services, transport, database, registry)))
+    if coordinator is not None:
+        # First to start, last to stop: a process is in its groups while it
+        # works, and an executor leaves only after finishing its actions.
+        services.insert(0, CoordinationService(conf, coordinator, services))
     return services
+
+
+class CoordinationService:
+    """This process's membership in the groups of the services it runs.
+
+    The leading engine also watches for lost executors (see
+    :mod:`wfplatform.engine.executor_loss`).
+    """
+
+    name = 'coordination'
+
+    def __init__(self, conf: cfg.ConfigOpts,
+                 coordinator: coordination.Coordinator,
+                 services: list[Service]) -> None:
+        self._conf = conf
+        self.coordinator = coordinator
+        self._services = list(services)
+
+    def start(self) -> None:
+        self.coordinator.start()
+        for service in self._services:
+            self.coordinator.join(coordination.group_of(service.name),
+                                  self._capabilities(service))
+            if isinstance(service, engine_service.EngineService):
+                watch = executor_loss.ExecutorLossWatch(
+                    service.engine, self.coordinator, self._conf.executor.topic,
+                    grace=3 * self.coordinator.heartbeat_interval)
+                self.coordinator.run_as_leader(
+                    coordination.group_of(service.name), watch.check)
+
+    def stop(self) -> None:
+        self.coordinator.stop()
+
+    def _capabilities(self, service: Service) -> dict[str, Any]:
+        capabilities: dict[str, Any] = {'host': self._conf.host,
+                                        'pid': os.getpid()}
+        if isinstance(service, engine_service.EngineService):
+            capabilities['topic'] = self._conf.engine.topic
+        elif isinstance(service, executor_service.ExecutorService):
+            capabilities['topic'] = self._conf.executor.topic
+            capabilities['executor_host'] = service.host
+        return capabilities
 
 
 def _action_runs(conf: cfg.ConfigOpts, services: list[Service],

@@ -15,6 +15,7 @@ import pecan
 from wfplatform.api.controllers import root
 from wfplatform.api import hooks
 from wfplatform.api import middleware
+from wfplatform.coordination import coordinator as coordination
 
 
 def setup_app(conf: cfg.ConfigOpts, database: Any, engine_client: Any,
@@ -28,7 +29,8 @@ def setup_app(conf: cfg.ConfigOpts, database: Any, engine_client: Any,
     """
     resources = hooks.ResourcesHook(
         database, engine_client, conf.api.max_limit, action_runs,
-        conf.api.allow_action_execution_deletion)
+        conf.api.allow_action_execution_deletion,
+        coordination.directory_from_config(conf))
     app: middleware.WSGIApplication = pecan.make_app(
         root.RootController(),
         hooks=[hooks.ContextHook(conf.pecan.auth_enable), resources],

@@ -37,13 +37,16 @@ class ContextHook(hooks.PecanHook):
 class ResourcesHook(hooks.PecanHook):
     """Puts the database, the engine client and the list size cap on the request.
 
-    Also what runs actions alone (``action_runs``, None if this server does not)
-    and ``allow_action_execution_deletion``.
+    Also what runs actions alone (``action_runs``, None if this server does not),
+    ``allow_action_execution_deletion`` and the ``service_directory`` (None
+    without coordination).
     """
 
     def __init__(self, database: Any, engine_client: Any, max_limit: int,
                  action_runs: Any = None,
-                 allow_action_execution_deletion: bool = False) -> None:
+                 allow_action_execution_deletion: bool = False,
+                 service_directory: Any = None) -> None:
+        self._service_directory = service_directory
         self._database = database
         self._engine_client = engine_client
         self._max_limit = max_limit
@@ -57,6 +60,7 @@ class ResourcesHook(hooks.PecanHook):
         state.request.action_runs = self._action_runs
         state.request.allow_action_execution_deletion = (
             self._allow_action_execution_deletion)
+        state.request.service_directory = self._service_directory
 
 
 def context_from_environ(environ: dict[str, Any]) -> wf_context.RequestContext:

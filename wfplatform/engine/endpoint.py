@@ -39,3 +39,9 @@ class EngineEndpoint:
                            result: dict[str, Any]) -> None:
         LOG.debug('on_action_complete [action_execution_id=%s]', action_execution_id)
         self._engine.on_action_complete(context, action_execution_id, result)
+
+    def actions_held(self, context: Any, executor_host: str,
+                     action_execution_ids: list[str]) -> None:
+        LOG.debug('actions_held by %s: %d', executor_host,
+                  len(action_execution_ids))
+        self._engine.record_executor(action_execution_ids, executor_host)

@@ -274,6 +274,92 @@ class Engine:
         self._outbox.flush(messages)
         return _primitive(record)
 
+    def record_executor(self, action_execution_ids: list[str],
+                        executor_host: str) -> None:
+        """Note that ``executor_host`` (a member id) holds these actions.
+
+        Only RUNNING rows change, in one statement and without the root lock:
+        the column is read only by :meth:`on_executor_lost`.
+        """
+        self._database.run_in_transaction(
+            lambda session: action_executions.set_executor_host(
+                session, action_execution_ids, executor_host))
+
+    def executor_hosts(self) -> set[str]:
+        """The executors (member ids) holding at least one RUNNING action."""
+        return self._database.run_in_transaction(
+            action_executions.running_executor_hosts, read_only=True)
+
+    def on_executor_lost(self, executor_host: str, *,
+                         executor_topic: str) -> dict[str, int]:
+        """Re-run or fail the RUNNING actions a lost executor held.
+
+        An action whose task allows it (``safe-rerun: true``) is sent again
+        with the same action execution id, so whichever result comes first is
+        applied and any other ignored. Any other action completes as an error
+        saying the executor was lost; its task then fails or retries as its
+        policies say. Returns ``{'rerun': n, 'failed': m}``.
+        """
+        lost = self._database.run_in_transaction(
+            lambda session: action_executions.list_running_on(session,
+                                                              executor_host),
+            read_only=True)
+        counts = {'rerun': 0, 'failed': 0}
+        for action in lost:
+            runtime = action.get('runtime_context') or {}
+            if runtime.get('safe_rerun') and action['task_execution_id']:
+                if self._rerun_lost(action, executor_host, executor_topic):
+                    counts['rerun'] += 1
+                continue
+            LOG.warning('Executor %s was lost while running action %s '
+                        '[action_execution_id=%s]', executor_host, action['name'],
+                        action['id'])
+            error = {'error': f'Executor {executor_host} was lost while running '
+                              f'action {action["name"]}'}
+            if action['root_execution_id'] is not None:
+                error[action_runner.ROOT_HINT] = action['root_execution_id']
+            self.on_action_complete(_lost_action_context(action), action['id'],
+                                    error)
+            counts['failed'] += 1
+        return counts
+
+    def _rerun_lost(self, action: dict[str, Any], executor_host: str,
+                    executor_topic: str) -> bool:
+        """Send a lost action again (root lock first); False if it moved on."""
+        def operation(session: Any) -> list[engine_outbox.Message]:
+            if action['root_execution_id'] is not None:
+                workflow_executions.get_for_update(session,
+                                                   action['root_execution_id'])
+            current = action_executions.get(session, action['id'])
+            if (current['state'] != states.RUNNING
+                    or current['executor_host'] != executor_host):
+                return []
+            action_executions.update(session, action['id'], executor_host=None)
+            task = task_executions.get(session, current['task_execution_id'])
+            runtime = current.get('runtime_context') or {}
+            request = action_runner.ActionRequest(
+                action_execution_id=current['id'],
+                action_name=str(runtime.get('base') or current['name']),
+                action_input=dict(runtime.get('base_input', current['input'])
+                                  or {}),
+                task_execution_id=task['id'],
+                workflow_execution_id=task['workflow_execution_id'],
+                workflow_name=current['workflow_name'],
+                root_execution_id=current['root_execution_id'])
+            return [engine_outbox.add(
+                session, topic=executor_topic, server=runtime.get('target'),
+                method=engine_dispatcher.RUN_ACTION,
+                payload={'context': _lost_action_context(current).to_dict(),
+                         'request': request.to_dict()})]
+
+        messages = self._database.run_in_transaction(operation)
+        if messages:
+            LOG.warning('Executor %s was lost while running action %s; running '
+                        'it again (safe-rerun) [action_execution_id=%s]',
+                        executor_host, action['name'], action['id'])
+        self._outbox.flush(messages)
+        return bool(messages)
+
     def _load(self, session: Any, context: Any, task_execution_id: str,
               root: dict[str, Any] | None,
               family: dict[str, engine_dispatcher.Transaction] | None = None
@@ -396,6 +482,16 @@ def _check_reset(spec: specs.WorkflowSpec, task: dict[str, Any],
     raise exceptions.InvalidInput(
         'Rerunning only the failed items of a with-items task (reset false) is '
         'not supported; rerun with reset true to run every item again.')
+
+
+def _lost_action_context(action: dict[str, Any]) -> Any:
+    """The context an action of a lost executor continues with.
+
+    The caller's original context (and its token) went with the message; what
+    is left is the project the action belongs to.
+    """
+    return wf_context.RequestContext(project_id=action['project_id'],
+                                     is_admin=True)
 
 
 def _find_execution(session: Any, execution_id: str) -> dict[str, Any] | None:

@@ -17,6 +17,7 @@ from wfplatform.actions import base
 from wfplatform.actions import registry as action_registry
 from wfplatform import egress
 from wfplatform import exceptions
+from wfplatform.executor import holdings as holdings_module
 
 LOG = logging.getLogger(__name__)
 
@@ -48,8 +49,14 @@ queue results by root before it opens a transaction."""
 class ActionRunner:
     def __init__(self, registry: action_registry.ActionRegistry, report: Report,
                  workers: int,
-                 egress_policy: egress.EgressPolicy | None = None) -> None:
-        """``egress_policy`` (``[egress]``) is what ``std.http`` may reach."""
+                 egress_policy: egress.EgressPolicy | None = None,
+                 holdings: holdings_module.Holdings | None = None) -> None:
+        """``egress_policy`` (``[egress]``) is what ``std.http`` may reach.
+
+        ``holdings``, if given, is told of every action from acceptance until
+        its result is reported (see :mod:`wfplatform.executor.holdings`).
+        """
+        self._holdings = holdings
         self._registry = registry
         self._egress_policy = egress_policy
         self._report = report
@@ -68,6 +75,8 @@ class ActionRunner:
                 raise exceptions.ServiceUnavailable(
                     f'The action runner is shutting down; action execution '
                     f'{request.action_execution_id} was not started')
+            if self._holdings is not None:
+                self._holdings.accepted(request.action_execution_id)
             self._pool.submit(self._run_and_report, context, request)
 
     def shutdown(self, wait: bool = True) -> None:
@@ -82,6 +91,13 @@ class ActionRunner:
         self._pool.shutdown(wait=wait)
 
     def _run_and_report(self, context: Any, request: ActionRequest) -> None:
+        try:
+            self._run_and_report_once(context, request)
+        finally:
+            if self._holdings is not None:
+                self._holdings.released(request.action_execution_id)
+
+    def _run_and_report_once(self, context: Any, request: ActionRequest) -> None:
         result = run_action(self._registry, context, request, self._egress_policy)
         if result is None:
             return

@@ -5,6 +5,8 @@ Version history:
 * 1.0 - ``start_workflow`` (call), ``on_action_complete`` (cast).
 * 1.1 - ``update_execution`` (call: pause, resume, stop, description, env) and
   ``update_task`` (call: skip or rerun a failed task).
+* 1.2 - ``actions_held`` (cast): an executor names the actions it holds, so
+  the engine can re-run or fail them if that executor is lost.
 
 The engine's endpoint (``wfplatform.engine.endpoint``) pins ``RPC_API_VERSION``; a
 client caps itself at the same version, so a newer API and an older engine can run
@@ -19,7 +21,7 @@ import oslo_messaging as messaging
 from wfplatform import exceptions
 from wfplatform.rpc import transport as rpc_transport
 
-RPC_API_VERSION = '1.1'
+RPC_API_VERSION = '1.2'
 
 
 def target(conf: cfg.ConfigOpts, server: str | None = None) -> messaging.Target:
@@ -98,3 +100,14 @@ class EngineClient:
         self._client.prepare().cast(context, 'on_action_complete',
                                     action_execution_id=action_execution_id,
                                     result=result)
+
+    def actions_held(self, context: Any, executor_host: str,
+                     action_execution_ids: list[str]) -> None:
+        """Tell the engine ``executor_host`` (a member id) holds these actions.
+
+        Since 1.2. Redelivery is harmless; an engine older than 1.2 drops it
+        (with a log line), which only means it cannot re-run those actions.
+        """
+        self._client.prepare(version='1.2').cast(
+            context, 'actions_held', executor_host=executor_host,
+            action_execution_ids=action_execution_ids)

@@ -4,7 +4,7 @@ Their id travels in every message about them, so a redelivered result finds the
 row by id and is recognised.
 """
 
-from typing import Any
+from typing import Any, Iterable
 
 import sqlalchemy as sa
 from sqlalchemy import orm
@@ -14,6 +14,7 @@ from wfplatform.db.repositories import common
 
 _MODEL = models.ActionExecution
 _KIND = 'ActionExecution'
+_RUNNING = 'RUNNING'
 
 
 def create(session: orm.Session, **values: Any) -> common.Row:
@@ -65,3 +66,34 @@ def list_for_task(session: orm.Session, task_execution_id: str) -> common.Rows:
 
 def list(session: orm.Session, query: common.ListQuery) -> common.Rows:
     return common.list_rows(session, _MODEL, query)
+
+
+def set_executor_host(session: orm.Session, ids: Iterable[str],
+                      executor_host: str | None) -> int:
+    """Record which executor holds these RUNNING action executions.
+
+    One statement; completed ones are left alone (their result came first).
+    Returns how many rows changed.
+    """
+    statement = (sa.update(_MODEL)
+                 .where(_MODEL.id.in_(sorted(ids)), _MODEL.state == _RUNNING)
+                 .values(executor_host=executor_host)
+                 .execution_options(synchronize_session=False))
+    return int(getattr(session.execute(statement), 'rowcount', 0))
+
+
+def running_executor_hosts(session: orm.Session) -> set[str]:
+    """The executors (member ids) that hold at least one RUNNING action."""
+    statement = (sa.select(_MODEL.executor_host).distinct()
+                 .where(_MODEL.state == _RUNNING,
+                        _MODEL.executor_host.is_not(None)))
+    return {host for host in session.scalars(statement) if host}
+
+
+def list_running_on(session: orm.Session, executor_host: str) -> common.Rows:
+    """The RUNNING action executions ``executor_host`` holds, oldest first."""
+    statement = (sa.select(_MODEL)
+                 .where(_MODEL.state == _RUNNING,
+                        _MODEL.executor_host == executor_host)
+                 .order_by(_MODEL.created_at, _MODEL.id))
+    return [models.to_dict(row) for row in session.scalars(statement).all()]

@@ -11,6 +11,7 @@ from wfplatform.api.controllers.v2 import cron_triggers
 from wfplatform.api.controllers.v2 import environments
 from wfplatform.api.controllers.v2 import event_triggers
 from wfplatform.api.controllers.v2 import executions
+from wfplatform.api.controllers.v2 import services
 from wfplatform.api.controllers.v2 import tasks
 from wfplatform.api.controllers.v2 import workbooks
 from wfplatform.api.controllers.v2 import workflows
@@ -27,6 +28,7 @@ class V2Controller:
     alarm_triggers = alarm_triggers.AlarmTriggersController()
     workbooks = workbooks.WorkbooksController()
     environments = environments.EnvironmentsController()
+    services = services.ServicesController()
 
     @pecan.expose(generic=True, template='json')
     def index(self) -> None:
