@@ -1,0 +1,1 @@
+"""Stand-ins for external systems that this machine cannot run for real."""
