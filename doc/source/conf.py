@@ -7,6 +7,7 @@
 import os
 
 extensions = [
+    'cliff.sphinxext',
     'oslo_config.sphinxext',
     'oslo_config.sphinxconfiggen',
 ]
