@@ -1,4 +1,5 @@
-"""``wfplatform-db-manage``: create and upgrade the schema, register actions.
+"""``wfplatform-db-manage``: create and upgrade the schema, register actions
+and library workflows.
 
 Services never touch the schema; operators run this. Errors print one line on
 stderr and exit 1 (argument errors exit 2, as argparse does).
@@ -18,8 +19,10 @@ from wfplatform.actions import registry
 from wfplatform import config
 from wfplatform.db import database as db_database
 from wfplatform.db.repositories import action_definitions
+from wfplatform.db.repositories import system_workflows
 from wfplatform.db import schema
 from wfplatform import exceptions
+from wfplatform import library
 
 PROGRAM = 'wfplatform-db-manage'
 
@@ -58,12 +61,20 @@ def _revision(conf: cfg.ConfigOpts) -> None:
 
 def _populate(conf: cfg.ConfigOpts) -> None:
     descriptors = registry.discover(conf)
+    workflows = library.discover()
     with _database(conf) as database:
         schema.check_at_head(database, config_files=conf.config_file)
         with database.transaction() as session:
             summary = action_definitions.populate_actions(session, descriptors)
+            workflow_summary = system_workflows.populate_workflows(
+                session, [workflow.values for workflow in workflows])
     print(f'{len(descriptors)} system actions installed: {len(summary.added)} added, '
           f'{len(summary.updated)} updated, {len(summary.removed)} removed')
+    kept = (f' ({len(workflow_summary.kept)} uninstalled kept for their triggers: '
+            f'{", ".join(workflow_summary.kept)})' if workflow_summary.kept else '')
+    print(f'{len(workflows)} system workflows installed: '
+          f'{len(workflow_summary.added)} added, {len(workflow_summary.updated)} '
+          f'updated, {len(workflow_summary.removed)} removed{kept}')
 
 
 def _add_commands(subparsers: object) -> None:
@@ -82,8 +93,9 @@ def _add_commands(subparsers: object) -> None:
                         help='Fill it with the differences between the models '
                              'and the configured database.')
     parser.set_defaults(handler=_revision)
-    parser = add('populate', help='Register the installed actions as system '
-                                  'actions, removing uninstalled ones.')
+    parser = add('populate', help='Register the installed actions and library '
+                                  'workflows as system ones, removing '
+                                  'uninstalled ones.')
     parser.set_defaults(handler=_populate)
 
 

@@ -5,13 +5,15 @@ hold several workflows, which are all created (or updated) in one transaction.
 Query parameters of POST and PUT, as Mistral's: ``scope`` (private|public),
 ``namespace`` and ``skip_validation``. The last is accepted for compatibility but
 a definition is always validated: wfplatform never stores a workflow it could not
-run.
+run. System workflows (the installed library's) can be read and run, not changed
+or deleted: 400, as Mistral answers for system actions.
 """
 
 from typing import Any
 
 import pecan
 from pecan import rest
+from sqlalchemy import orm
 from webob import exc as webob_exc
 
 from wfplatform.api import body
@@ -82,13 +84,21 @@ class WorkflowsController(rest.RestController):
                 'More than one workflows are not supported for update with '
                 f'identifier. [identifier: {identifier}]')
         project_id = common.context().project_id
-        records = common.write(lambda session: [
-            workflow_definitions.update(
-                session, identifier or workflow['name'],
-                namespace=workflow['namespace'], project_id=project_id,
-                **{key: value for key, value in workflow.items()
-                   if key != 'namespace'})
-            for workflow in values])
+
+        def update(session: orm.Session) -> list[dict[str, Any]]:
+            records = []
+            for workflow in values:
+                target = identifier or workflow['name']
+                _check_not_system(session, target, workflow['namespace'],
+                                  project_id, 'modify')
+                records.append(workflow_definitions.update(
+                    session, target, namespace=workflow['namespace'],
+                    project_id=project_id,
+                    **{key: value for key, value in workflow.items()
+                       if key != 'namespace'}))
+            return records
+
+        records = common.write(update)
         wires = [workflow_types.to_wire(record) for record in records]
         return wires[0] if identifier else {'workflows': wires}
 
@@ -97,8 +107,13 @@ class WorkflowsController(rest.RestController):
         if identifier is None:
             raise webob_exc.HTTPMethodNotAllowed()
         namespace, project_id = _namespace(), common.context().project_id
-        common.write(lambda session: workflow_definitions.delete(
-            session, identifier, namespace=namespace, project_id=project_id))
+
+        def delete(session: orm.Session) -> None:
+            _check_not_system(session, identifier, namespace, project_id, 'delete')
+            workflow_definitions.delete(session, identifier, namespace=namespace,
+                                        project_id=project_id)
+
+        common.write(delete)
         pecan.response.status = 204
 
 
@@ -115,6 +130,19 @@ def _document_values() -> list[dict[str, Any]]:
     return [workflow_types.stored_values(spec, definition, scope=scope,
                                          namespace=_namespace())
             for spec, definition in zip(specs, definitions)]
+
+
+def _check_not_system(session: orm.Session, identifier: str, namespace: str,
+                      project_id: str | None, verb: str) -> None:
+    """``InvalidInput`` (400) for a system workflow, admins included.
+
+    The message is Mistral's for system actions. ``NotFound`` if none.
+    """
+    record = workflow_definitions.get(session, identifier, namespace=namespace,
+                                      project_id=project_id)
+    if record['is_system']:
+        raise exceptions.InvalidInput(
+            f'Attempt to {verb} a system workflow: {record["name"]}')
 
 
 def _definition() -> str:

@@ -66,8 +66,12 @@ class DbManageTest(testtools.TestCase):
         code, first, _ = self.run_command('populate')
         self.assertEqual(0, code)
         self.assertIn(' added, 0 updated, 0 removed', first)
+        self.assertIn(' system workflows installed: 6 added, 0 updated, 0 removed',
+                      first)
         code, second, _ = self.run_command('populate')
         self.assertIn(' 0 added, 0 updated, 0 removed', second)
+        self.assertIn('6 system workflows installed: 0 added, 0 updated, 0 removed',
+                      second)
         with self.database().transaction(read_only=True) as session:
             names = [row['name'] for row in action_definitions.list(
                 session, common.ListQuery())]
