@@ -76,6 +76,12 @@ engine_opts: list[cfg.Opt] = [
     cfg.FloatOpt('scheduler_reclaim_after', default=30.0, min=1.0,
                  help='Seconds after which a timer claimed by an engine that '
                       'has not run it (the engine died) is claimed by another.'),
+    cfg.IntOpt('execution_field_size_limit_kb', default=1024, min=-1,
+               help='Largest size, in KiB of JSON, of a workflow execution\'s '
+                    'input and parameters, a task\'s result and published '
+                    'data. A larger input refuses the execution (400); a '
+                    'larger result or published data fails the task. -1 '
+                    'means no limit.'),
 ]
 
 executor_opts: list[cfg.Opt] = [
@@ -244,6 +250,29 @@ coordination_opts: list[cfg.Opt] = [
                       'died.'),
 ]
 
+execution_expiration_policy_opts: list[cfg.Opt] = [
+    cfg.IntOpt('evaluation_interval', min=1,
+               help='Minutes between two deletions of expired executions. '
+                    'Unset: the policy is off. Only executions in SUCCESS, '
+                    'ERROR or CANCELLED are ever deleted.'),
+    cfg.IntOpt('older_than', default=0, min=0,
+               help='Minutes after its last change a finished top-level '
+                    'execution is deleted, with its tasks, actions and '
+                    'sub-workflows. 0: never for its age.'),
+    cfg.IntOpt('max_finished_executions', default=0, min=0,
+               help='Finished top-level executions each project keeps, the '
+                    'most recently changed; older ones are deleted even if '
+                    'not expired. 0: no maximum.'),
+    cfg.IntOpt('batch_size', default=0, min=0,
+               help='Executions deleted in one transaction; a run repeats '
+                    'batches until nothing is left. 0: all in one.'),
+    cfg.ListOpt('ignored_states', default=[],
+                item_type=cfg.types.String(
+                    choices=['SUCCESS', 'ERROR', 'CANCELLED']),
+                help='Finished states whose executions are never deleted (nor '
+                     'counted against max_finished_executions).'),
+]
+
 _GROUPS: dict[str | None, list[cfg.Opt]] = {
     None: default_opts,
     'api': api_opts,
@@ -255,6 +284,7 @@ _GROUPS: dict[str | None, list[cfg.Opt]] = {
     'actions': actions_opts,
     'egress': egress_opts,
     'coordination': coordination_opts,
+    'execution_expiration_policy': execution_expiration_policy_opts,
     'cloud': cloud_opts,
 }
 

@@ -20,6 +20,7 @@ from wfplatform.coordination import coordinator as coordination
 from wfplatform.db import database as db_database
 from wfplatform.db import schema
 from wfplatform.engine import executor_loss
+from wfplatform.engine import expiration
 from wfplatform.engine import service as engine_service
 from wfplatform.executor import service as executor_service
 from wfplatform.notifier import service as notifier_service
@@ -146,6 +147,10 @@ class CoordinationService:
                     grace=3 * self.coordinator.heartbeat_interval)
                 self.coordinator.run_as_leader(
                     coordination.group_of(service.name), watch.check)
+                if service.expiration_interval:
+                    self.coordinator.run_as_leader(
+                        expiration.LEADERSHIP, service.expiration.run,
+                        interval=service.expiration_interval)
 
     def stop(self) -> None:
         self.coordinator.stop()

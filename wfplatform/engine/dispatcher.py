@@ -370,11 +370,19 @@ class Dispatcher:
                              'safe_rerun': run.safe_rerun},
             project_id=record['project_id'])
         if not run.held:
-            self._send_action(tx, task, run_id, action, action_input)
+            self._send_action(tx, task, run_id, action, action_input,
+                              run.target)
         return []
 
     def _send_action(self, tx: Transaction, task: wf_view.TaskView, run_id: str,
-                     action: str, action_input: Any) -> None:
+                     action: str, action_input: Any, target: Any = None) -> None:
+        """Queue the action for the executors; ``target`` picks their host.
+
+        A target becomes the message's RPC server, so only an executor whose
+        ``[executor] host`` equals it receives the action; with none there,
+        the message waits in that executor's queue (the task's ``timeout``
+        is the remedy).
+        """
         request = runner.ActionRequest(
             action_execution_id=run_id, action_name=action,
             action_input=dict(action_input), task_execution_id=task.id,
@@ -382,6 +390,7 @@ class Dispatcher:
             root_execution_id=tx.record['root_execution_id'])
         tx.messages.append(outbox.add(
             tx.session, topic=self._executor_topic, method=RUN_ACTION,
+            server=str(target) if target not in (None, '') else None,
             payload={'context': tx.context.to_dict(), 'request': request.to_dict()}))
 
     def _release(self, tx: Transaction, task: wf_view.TaskView,
@@ -396,7 +405,8 @@ class Dispatcher:
             runtime = action.get('runtime_context') or {}
             self._send_action(tx, task, run_id,
                               str(runtime.get('base') or action['name']),
-                              runtime.get('base_input', action['input']))
+                              runtime.get('base_input', action['input']),
+                              runtime.get('target'))
             return []
         child = workflow_executions.find(tx.session, run_id)
         assert child is not None, f'held run {run_id} of task {task.id} is missing'

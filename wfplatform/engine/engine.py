@@ -35,6 +35,7 @@ from wfplatform.lang import specs
 from wfplatform.notifier import notifier
 from wfplatform.workflow import commands as cmd
 from wfplatform.workflow import data
+from wfplatform.workflow import field_size
 from wfplatform.workflow import states
 from wfplatform.workflow import view as wf_view
 
@@ -167,6 +168,10 @@ class Engine:
                 value = adhoc.transform(outputs, value)
             except adhoc.AdhocError as error:
                 success, value = False, str(error)
+        if success:
+            too_large = field_size.problem('ActionExecution', 'output', value)
+            if too_large is not None:
+                success, value = False, too_large
         action_executions.update(
             session, action_execution_id,
             state=states.SUCCESS if success else states.ERROR,
@@ -392,6 +397,10 @@ class Engine:
         spec = specs.WorkflowSpec.from_dict(definition['spec'])
         resolved_input = data.resolve_input(spec, workflow_input)
         data.check_params(spec, params)
+        for field, value in (('input', resolved_input), ('params', params)):
+            too_large = field_size.problem('WorkflowExecution', field, value)
+            if too_large is not None:
+                raise exceptions.InvalidInput(too_large)
         params = self._resolve_env(session, context, params)
         if 'notify' in params:
             notifier.check_publishers(params['notify'])

@@ -11,15 +11,18 @@ from wfplatform.actions import registry as action_registry
 from wfplatform import context as wf_context
 from wfplatform.db import database as db_database
 from wfplatform.db.repositories import action_definitions
+from wfplatform.db.repositories import system_workflows
 from wfplatform import egress
 from wfplatform.engine import dispatcher as engine_dispatcher
 from wfplatform.engine import endpoint
 from wfplatform.engine import engine as engine_module
+from wfplatform.engine import expiration
 from wfplatform.engine import outbox as engine_outbox
 from wfplatform.engine import scheduler as engine_scheduler
 from wfplatform import exceptions
 from wfplatform.executor import runner as action_runner
 from wfplatform.expressions import limits as expression_limits
+from wfplatform import library
 from wfplatform.notifier import notifier as event_notifier
 from wfplatform.notifier import publishers as notification_publishers
 from wfplatform.rpc import engine as engine_rpc
@@ -27,6 +30,7 @@ from wfplatform.rpc import executor as executor_rpc
 from wfplatform.rpc import notifier as notifier_rpc
 from wfplatform.rpc import transport as rpc_transport
 from wfplatform.triggers import cron
+from wfplatform.workflow import field_size
 
 LOG = logging.getLogger(__name__)
 
@@ -39,6 +43,7 @@ class EngineService:
                  registry: action_registry.ActionRegistry) -> None:
         self._conf = conf
         expression_limits.configure(max_seconds=conf.engine.expression_timeout)
+        field_size.configure(conf.engine.execution_field_size_limit_kb)
         self._database = database
         self._registry = registry
         self._local_runner: action_runner.ActionRunner | None = None
@@ -71,12 +76,24 @@ class EngineService:
         self._server = rpc_transport.get_server(
             transport, engine_rpc.target(conf, server=conf.host),
             [endpoint.EngineEndpoint(self.engine)])
+        self.expiration_interval = expiration.interval(conf)
+        self.expiration = expiration.Expiration(
+            database, expiration.Policy.from_config(conf))
+        self._expiring: expiration.Periodic | None = None
+        if self.expiration_interval and not conf.coordination.backend_url:
+            # Without a leader every engine runs the policy; deletes are
+            # idempotent. With one, the launcher runs it as a leader task.
+            self._expiring = expiration.Periodic(self.expiration.run,
+                                                 self.expiration_interval)
 
     def start(self) -> None:
         register_actions(self._database, self._registry)
+        register_workflows(self._database)
         self._server.start()
         self.outbox.start_sweeping()
         self.scheduler.start()
+        if self._expiring is not None:
+            self._expiring.start()
         LOG.info('Engine started on topic %s (executor type %s)',
                  self._conf.engine.topic, self._conf.executor.type)
 
@@ -84,6 +101,8 @@ class EngineService:
         """Stop taking requests, finish those in flight, then stop the helpers."""
         self._server.stop()
         self._server.wait()
+        if self._expiring is not None:
+            self._expiring.stop()
         self.scheduler.stop()
         if self._local_runner is not None:
             self._local_runner.shutdown(wait=True)
@@ -140,6 +159,30 @@ def register_actions(database: db_database.Database,
             if attempt == 2:
                 raise
             LOG.info('Another engine registered the actions at the same time; '
+                     'checking again')
+
+
+def register_workflows(database: db_database.Database) -> None:
+    """Make the system workflows the installed library's (as :func:`register_actions`).
+
+    A broken ``wfplatform.workflows`` document is logged and the stored ones are
+    left as they are: the engine still runs every other workflow.
+    """
+    try:
+        workflows = library.discover()
+    except exceptions.InvalidInput as error:
+        LOG.error('System workflows not updated: %s', error)
+        return
+    for attempt in range(3):
+        try:
+            with database.transaction() as session:
+                system_workflows.populate_workflows(
+                    session, [workflow.values for workflow in workflows])
+            return
+        except exceptions.Duplicate:
+            if attempt == 2:
+                raise
+            LOG.info('Another engine registered the workflows at the same time; '
                      'checking again')
 
 

@@ -17,6 +17,7 @@ from wfplatform import expressions
 from wfplatform.lang import specs
 from wfplatform.workflow import commands as cmd
 from wfplatform.workflow import ending
+from wfplatform.workflow import field_size
 from wfplatform.workflow import states
 from wfplatform.workflow import view as wf_view
 
@@ -279,6 +280,12 @@ def outcome(view: wf_view.WorkflowView, task: wf_view.TaskView, success: bool,
             finished, state=states.ERROR,
             state_info=f'Failed to evaluate what task {task.name!r} publishes: '
                        f'{problem}'), {}
+    too_large = (field_size.problem('TaskExecution', 'published', branch)
+                 or field_size.problem('WorkflowExecution', 'published',
+                                       globals_))
+    if too_large is not None:
+        return dataclasses.replace(finished, state=states.ERROR,
+                                   result=None, state_info=too_large), {}
     if not _evaluated_flag(task_spec.keep_result, context, runtime):
         finished = dataclasses.replace(finished, result=None if success
                                        else finished.result)
