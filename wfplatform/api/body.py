@@ -29,7 +29,43 @@ def json_object(request: webob.Request) -> dict[str, Any]:
     if not isinstance(document, dict):
         raise exceptions.InvalidInput(
             f'The request body must be a JSON object, got {_type_name(document)}')
+    _check_storable(document, '')
     return document
+
+
+def _check_storable(document: dict[str, Any], where: str) -> None:
+    """Refuse text a database cannot store: NUL, or a lone UTF-16 surrogate.
+
+    JSON may carry both (``"\\u0000"``, ``"\\ud800"``); PostgreSQL refuses the
+    first and no UTF-8 column can hold the second, so without this check they
+    surface as a 500 from deep in a transaction. The message names the field.
+    The walk is a loop: a document nested as deep as the parser allows must not
+    overflow the stack here.
+    """
+    pending: list[tuple[Any, str]] = [(document, where)]
+    while pending:
+        value, path = pending.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                inner = f'{path}.{key}' if path else str(key)
+                pending.extend(((key, inner), (item, inner)))
+        elif isinstance(value, list):
+            pending.extend((item, f'{path}[{index}]')
+                           for index, item in enumerate(value))
+        elif isinstance(value, str) and not _storable(value):
+            raise exceptions.InvalidInput(
+                f'Invalid input for field/attribute {path!r}: it holds a NUL '
+                'character or an unpaired surrogate, which cannot be stored.')
+
+
+def _storable(value: str) -> bool:
+    if '\x00' in value:
+        return False
+    try:
+        value.encode('utf-8')
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def text(request: webob.Request) -> str:

@@ -44,6 +44,7 @@ class FaultMiddleware:
                  start_response: Callable[..., Any]) -> Iterable[bytes]:
         try:
             self._limit_body(environ)
+            _refuse_nul_in_url(environ)
             return self._call_app(environ, start_response)
         except exceptions.WfplatformError as error:
             return fault(start_response, error.http_code, str(error))
@@ -90,6 +91,18 @@ class FaultMiddleware:
         kept = [(name, value) for name, value in headers
                 if name.lower() in _KEPT_HEADERS]
         return fault(start_response, code, _message(environ, code), kept)
+
+
+def _refuse_nul_in_url(environ: dict[str, Any]) -> None:
+    """400 for a NUL in the path or the query: no database column can store it.
+
+    PostgreSQL refuses NUL in any text, so a name or a filter holding one would
+    otherwise fail deep in a query with a 500.
+    """
+    query = environ.get('QUERY_STRING', '')
+    if '\x00' in environ.get('PATH_INFO', '') or '%00' in query or '\x00' in query:
+        raise exceptions.InvalidInput(
+            'The request URL holds a NUL character (%00) in its path or query.')
 
 
 def fault(start_response: Callable[..., Any], code: int, message: str,

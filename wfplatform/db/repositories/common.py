@@ -355,7 +355,8 @@ def _as_list(item: Filter) -> list[Any]:
 def _parse_value(column: sa.ColumnElement[Any], value: Any) -> Any:
     """Convert a filter value to the column's Python type.
 
-    Datetimes and booleans arrive from the API as text.
+    Datetimes, booleans and integers arrive from the API as text; a value
+    that is none is an ``InvalidInput`` naming the filter, not a database error.
     """
     if not isinstance(value, str):
         return value
@@ -364,6 +365,8 @@ def _parse_value(column: sa.ColumnElement[Any], value: Any) -> Any:
         return _parse_datetime(str(column.key), value)
     if python_type is bool:
         return _parse_bool(str(column.key), value)
+    if python_type is int:
+        return _parse_int(str(column.key), value)
     return value
 
 
@@ -392,6 +395,14 @@ def _parse_bool(name: str, value: str) -> bool:
         return False
     raise exceptions.InvalidInput(
         f'Filter "{name}" needs true or false, got "{value}"')
+
+
+def _parse_int(name: str, value: str) -> int:
+    try:
+        return int(value.strip())
+    except ValueError:
+        raise exceptions.InvalidInput(
+            f'Filter "{name}" needs an integer, got "{value}"') from None
 
 
 def ids(values: Iterable[str]) -> list[str]:

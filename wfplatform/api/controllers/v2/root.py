@@ -11,6 +11,7 @@ from wfplatform.api.controllers.v2 import cron_triggers
 from wfplatform.api.controllers.v2 import environments
 from wfplatform.api.controllers.v2 import event_triggers
 from wfplatform.api.controllers.v2 import executions
+from wfplatform.api.controllers.v2 import openapi
 from wfplatform.api.controllers.v2 import services
 from wfplatform.api.controllers.v2 import tasks
 from wfplatform.api.controllers.v2 import workbooks
@@ -37,3 +38,6 @@ class V2Controller:
     @index.when(method='GET', template='json')
     def index_get(self) -> dict[str, Any]:
         return {'uri': f'{pecan.request.application_url}/v2'}
+
+
+pecan.route(V2Controller, 'openapi.json', openapi.OpenAPIController())
