@@ -9,6 +9,11 @@ services' do (a server is BUILD, then ACTIVE ``step_seconds`` later). Every
 service request needs a token this double issued; each request is recorded in
 ``requests`` so a test can see which token reached which service.
 
+With ``accept_token`` the double also serves tokens another identity service
+issued (a real Keystone, whose catalog points at this server): the callable says
+whether a token it has not issued is valid, once per token, as keystonemiddleware
+asks Keystone.
+
 It runs in the test's process (threads), on a free port of 127.0.0.1::
 
     cloud = self.useFixture(cloud.CloudDouble())
@@ -42,7 +47,8 @@ class CloudDouble(fixtures.Fixture):
 
     def __init__(self, step_seconds: float = 0.2,
                  hosts: tuple[str, ...] = ('compute-1', 'compute-2', 'compute-3'),
-                 region: str = REGION) -> None:
+                 region: str = REGION,
+                 accept_token: Callable[[str], bool] | None = None) -> None:
         super().__init__()
         self.step_seconds = step_seconds
         self.region = region
@@ -51,6 +57,9 @@ class CloudDouble(fixtures.Fixture):
         self.user_id = uuid.uuid4().hex
         self.tokens: dict[str, str] = {}
         """Issued tokens, each to the project it is scoped to."""
+        self.accept_token = accept_token
+        self.foreign_tokens: set[str] = set()
+        """Tokens another identity service issued that ``accept_token`` passed."""
         self.requests: list[wire.Request] = []
         self._pending: list[tuple[float, Callable[[], None]]] = []
         self.services = services.Services(self)
@@ -112,7 +121,7 @@ class CloudDouble(fixtures.Fixture):
                 if method != request.method:
                     allowed.append(method)
                     continue
-                if not public and request.token not in self.tokens:
+                if not public and not self._authenticated(request.token):
                     return wire.Reply(401, {'error': {
                         'code': 401, 'title': 'Unauthorized',
                         'message': 'The request you have made requires '
@@ -127,6 +136,16 @@ class CloudDouble(fixtures.Fixture):
                     'code': 405, 'message': 'Method not allowed'}})
             return wire.Reply(404, {'error': {
                 'code': 404, 'message': f'No route for {request.path}'}})
+
+    def _authenticated(self, token: str | None) -> bool:
+        if token is None:
+            return False
+        if token in self.tokens or token in self.foreign_tokens:
+            return True
+        if self.accept_token is not None and self.accept_token(token):
+            self.foreign_tokens.add(token)
+            return True
+        return False
 
     def service_requests(self, prefix: str) -> list[wire.Request]:
         """The recorded requests whose path starts with ``prefix``."""
