@@ -509,10 +509,12 @@ class Dispatcher:
                           ) -> tuple[Transaction, cmd.Event]:
         """A sub-workflow ended: its parent task's action is done."""
         parent_task = task_executions.get(tx.session, parent_task_id)
-        parent_record = workflow_executions.get(
-            tx.session, parent_task['workflow_execution_id'])
-        parent = self.load(tx.session, tx.context, parent_record, tx.family,
-                           loaded_task=parent_task)
+        parent = tx.family.get(parent_task['workflow_execution_id'])
+        if parent is None:
+            parent_record = workflow_executions.get(
+                tx.session, parent_task['workflow_execution_id'])
+            parent = self.load(tx.session, tx.context, parent_record, tx.family,
+                               loaded_task=parent_task)
         index = (tx.record.get('runtime_context') or {}).get('index')
         if state == states.SUCCESS:
             event = cmd.TaskFinished(parent_task_id, True, result=output or {},
